@@ -1,0 +1,153 @@
+"""The ``awesome-lora`` command: argument parsing and printing only; the work is done elsewhere."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from . import __version__
+from .problems import Problem, ProblemsFound
+
+EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
+
+
+def find_root(start: Path) -> Path:
+    """The project root: the nearest folder at or above ``start`` that holds taxonomy.yaml."""
+    for folder in (start, *start.parents):
+        if (folder / "taxonomy.yaml").is_file():
+            return folder
+    return start
+
+
+def report(problems: Sequence[Problem], github: bool) -> None:
+    for problem in problems:
+        print(problem, file=sys.stderr)
+        if github:
+            print(problem.github_annotation())
+    if problems:
+        print(f"{len(problems)} problem(s) found.", file=sys.stderr)
+
+
+def _load(args: argparse.Namespace):
+    from .catalog import load_catalog
+
+    return load_catalog(args.root)
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    catalog = _load(args)
+    report(catalog.problems, args.github)
+    if catalog.problems:
+        return EXIT_PROBLEMS
+    print(f"{len(catalog.records)} papers in {len(catalog.taxonomy.leaf_ids)} categories: all valid.")
+    return EXIT_OK
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    from .build import generated_files, stale_files, write_files
+
+    catalog = _load(args)
+    if catalog.problems:
+        report(catalog.problems, args.github)
+        print("Nothing was written: fix the problems above first.", file=sys.stderr)
+        return EXIT_PROBLEMS
+    files = generated_files(catalog)
+    if args.check:
+        stale = stale_files(args.root, files)
+        for name in stale:
+            print(f"{name} is stale: it is not what the records produce; run `awesome-lora build`.", file=sys.stderr)
+        return EXIT_PROBLEMS if stale else EXIT_OK
+    changed = write_files(args.root, files)
+    for name in files:
+        print(f"{'wrote' if name in changed else 'unchanged'} {name}")
+    return EXIT_OK
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from .files import write_atomic
+    from .importer import ImportMap, import_markdown
+    from .records import validation_context
+
+    catalog = _load(args)
+    mapping = ImportMap.load(args.map)
+    if problems := mapping.check(catalog.taxonomy, args.map.as_posix() if args.map else "mapping"):
+        report(problems, args.github)
+        return EXIT_PROBLEMS
+    try:
+        text = args.source.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        print(f"{args.source}: cannot read: {error}", file=sys.stderr)
+        return EXIT_PROBLEMS
+    added = args.added or dt.date.today()
+    context = validation_context(catalog.taxonomy)
+    result = import_markdown(text, args.source.name, catalog, mapping, added, context, dry_run=args.dry_run)
+    review = result.report(args.source.name)
+    if args.report:
+        write_atomic(args.report, review)
+    verb = "would write" if args.dry_run else "wrote"
+    print(
+        f"{verb} {len(result.written)} record(s); {len(result.unchanged)} already in the list; "
+        f"{len(result.skipped)} not imported; {len(result.review)} to review"
+        + (f" (see {args.report})" if args.report else "")
+    )
+    if not args.report:
+        print(review)
+    report(result.problems, args.github)
+    return EXIT_PROBLEMS if result.problems else EXIT_OK
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from None
+
+
+def parser() -> argparse.ArgumentParser:
+    main = argparse.ArgumentParser(prog="awesome-lora", description="Validate, build and grow the awesome-lora list.")
+    main.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    main.add_argument("--root", type=Path, default=None, help="project folder (default: found from the current one)")
+    main.add_argument(
+        "--github",
+        action="store_true",
+        default=os.environ.get("GITHUB_ACTIONS") == "true",
+        help="also print problems as GitHub Actions annotations (default in Actions)",
+    )
+    commands = main.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    validate = commands.add_parser("validate", help="check every paper file and the list as a whole")
+    validate.set_defaults(run=cmd_validate)
+
+    build = commands.add_parser("build", help="regenerate README.md from the records")
+    build.add_argument("--check", action="store_true", help="write nothing; exit 1 if a generated file is stale")
+    build.set_defaults(run=cmd_build)
+
+    importing = commands.add_parser("import", help="create records from a Markdown awesome list")
+    importing.add_argument("source", type=Path, help="the Markdown file")
+    importing.add_argument("--map", type=Path, help="mapping file: headings → categories, fixes, skips")
+    importing.add_argument("--added", type=_date, help="the `added` date of new records (default: today)")
+    importing.add_argument("--report", type=Path, help="write the review report here instead of printing it")
+    importing.add_argument("--dry-run", action="store_true", help="write no record; show what would happen")
+    importing.set_defaults(run=cmd_import)
+    return main
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    args.root = (args.root or find_root(Path.cwd())).resolve()
+    try:
+        return args.run(args)
+    except ProblemsFound as error:
+        report(error.problems, args.github)
+        return EXIT_PROBLEMS
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

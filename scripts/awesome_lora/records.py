@@ -1,0 +1,128 @@
+"""Finding and parsing ``papers/*.yaml`` into checked records, each with where its values sit."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from .problems import Problem
+from .schema import PAPER_ID_PATTERN, Paper
+from .taxonomy import Taxonomy
+from .validation import problems_from_validation_error
+from .yamlfile import YamlDocument, YamlError, parse_yaml
+
+RECORD_SUFFIX = ".yaml"
+MAX_RECORD_BYTES = 64 * 1024  # a record is about 1 KB; anything near this is not a paper record
+_BOM = b"\xef\xbb\xbf"
+_PAPER_ID = re.compile(PAPER_ID_PATTERN)
+
+
+@dataclass(frozen=True)
+class Record:
+    """A valid paper with the file it came from (``display`` is the path as shown in messages)."""
+
+    paper: Paper
+    display: str
+    document: YamlDocument
+
+    def line_of(self, field: str) -> int:
+        return self.document.line_of((field,))
+
+
+def record_files(papers_dir: Path) -> list[Path]:
+    """Every file in ``papers/`` except hidden ones, sorted by name so runs are reproducible."""
+    if not papers_dir.is_dir():
+        return []
+    return sorted(p for p in papers_dir.iterdir() if not p.name.startswith(".") and not p.is_dir())
+
+
+def validation_context(taxonomy: Taxonomy, today: dt.date | None = None) -> dict[str, Any]:
+    return {"taxonomy": taxonomy, "today": today or dt.date.today()}
+
+
+def load_record(path: Path, display: str, context: dict[str, Any]) -> Record | list[Problem]:
+    """One file → a :class:`Record`, or every problem found in it."""
+    problems: list[Problem] = []
+    if path.suffix != RECORD_SUFFIX:
+        return [Problem(display, 1, "", f"not a record: paper files end in '{RECORD_SUFFIX}'", "file")]
+    stem_is_id = bool(_PAPER_ID.match(path.stem))
+    if not stem_is_id:
+        problems.append(Problem(display, 1, "", "file name must be a kebab-case id (a-z, 0-9, '-')", "file"))
+    try:
+        raw = path.read_bytes()
+    except OSError as error:
+        return [*problems, Problem(display, 1, "", f"cannot read: {error.strerror}", "file")]
+    document, text_problems = _parse(raw, display)
+    problems += text_problems
+    if document is None:
+        return problems
+    if not isinstance(document.data, dict):
+        kind = "empty" if document.data is None else f"a {type(document.data).__name__}, not a mapping of fields"
+        return [*problems, Problem(display, 1, "", f"the record is {kind}", "file")]
+    try:
+        paper = Paper.model_validate(document.data, context=context)
+    except ValidationError as error:
+        problems += problems_from_validation_error(error, display, document)
+    else:
+        if stem_is_id and paper.id != path.stem:
+            problems.append(
+                Problem(
+                    display,
+                    document.line_of(("id",)),
+                    "id",
+                    f"'{paper.id}' does not match the file name '{path.name}'",
+                    "file",
+                )
+            )
+        if not problems:
+            return Record(paper, display, document)
+    return problems
+
+
+def _parse(raw: bytes, display: str) -> tuple[YamlDocument | None, list[Problem]]:
+    if len(raw) > MAX_RECORD_BYTES:
+        return None, [
+            Problem(display, 1, "", f"file is {len(raw):,} bytes; a record is at most {MAX_RECORD_BYTES:,}", "file")
+        ]
+    if raw.startswith(_BOM):
+        return None, [
+            Problem(display, 1, "", "file starts with a byte-order mark; save it as UTF-8 without BOM", "file")
+        ]
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = raw[: error.start].count(b"\n") + 1
+        return None, [
+            Problem(display, line, "", f"not UTF-8: byte 0x{raw[error.start]:02x} at offset {error.start}", "file")
+        ]
+    if not text.strip():
+        return None, [Problem(display, 1, "", "file is empty", "file")]
+    try:
+        return parse_yaml(text), []
+    except YamlError as error:
+        return None, [Problem(display, error.line, "", error.message, "yaml")]
+
+
+def load_records(paths: Iterable[Path], root: Path, context: dict[str, Any]) -> tuple[list[Record], list[Problem]]:
+    records: list[Record] = []
+    problems: list[Problem] = []
+    for path in paths:
+        result = load_record(path, _display(path, root), context)
+        if isinstance(result, Record):
+            records.append(result)
+        else:
+            problems += result
+    return records, problems
+
+
+def _display(path: Path, root: Path) -> str:
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return path.as_posix()

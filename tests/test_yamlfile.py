@@ -1,0 +1,55 @@
+from __future__ import annotations
+
+import pytest
+import yaml
+
+from awesome_lora.yamlfile import Loader, YamlError, dump_yaml, parse_yaml
+
+
+def test_uses_the_libyaml_c_loader_when_present():
+    if hasattr(yaml, "CSafeLoader"):
+        assert Loader is yaml.CSafeLoader
+
+
+def test_lines_of_keys_and_list_items():
+    document = parse_yaml("id: x\nauthors:\n- A\n- B\ntitle: T\n")
+    assert document.data == {"id": "x", "authors": ["A", "B"], "title": "T"}
+    assert document.line_of(("id",)) == 1
+    assert document.line_of(("authors", 1)) == 4
+    assert document.line_of(("title",)) == 5
+    assert document.line_of(("authors", 7)) == 2  # falls back to the enclosing value
+
+
+def test_duplicate_key_is_an_error_with_both_lines():
+    with pytest.raises(YamlError) as caught:
+        parse_yaml("id: a\ntitle: one\nvenue: x\ntitle: two\n")
+    assert caught.value.line == 4
+    assert "duplicate key 'title'" in caught.value.message
+    assert "line 2" in caught.value.message
+
+
+@pytest.mark.parametrize(
+    ("text", "line"),
+    [("id: a\n\ttitle: b\n", 2), ("title: 'unclosed\nid: a\n", 3), ("a: [1, 2\nb: 3\n", 2)],
+)
+def test_malformed_yaml_is_located(text, line):
+    with pytest.raises(YamlError) as caught:
+        parse_yaml(text)
+    assert caught.value.line == line
+    assert caught.value.message.startswith("invalid YAML")
+
+
+def test_alias_bomb_is_not_expanded_while_indexing():
+    bomb = "a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
+        f"{chr(98 + i)}: &{chr(98 + i)} [*{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}]\n"
+        for i in range(12)
+    )
+    document = parse_yaml(bomb)  # 4**12 paths if aliases were walked; returns at once instead
+    assert len(document.lines) < 200
+
+
+def test_dump_keeps_order_and_unicode():
+    text = dump_yaml({"title": "Ünïcode: ok", "authors": ["Ahmet Üstün"], "a": 1})
+    assert text.splitlines()[0] == "title: 'Ünïcode: ok'"
+    assert "Ahmet Üstün" in text
+    assert parse_yaml(text).data == {"title": "Ünïcode: ok", "authors": ["Ahmet Üstün"], "a": 1}
