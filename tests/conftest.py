@@ -67,7 +67,7 @@ def shipped_project(tmp_path: Path) -> Path:
     root.mkdir()
     for name in ("taxonomy.yaml", "README.md"):
         shutil.copy(REPO / name, root / name)
-    for folder in ("templates", "papers"):
+    for folder in ("templates", "papers", "schema", ".github/ISSUE_TEMPLATE"):
         shutil.copytree(REPO / folder, root / folder)
     return root
 

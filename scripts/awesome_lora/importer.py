@@ -24,6 +24,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from .catalog import Catalog
+from .editor_schema import MODELINE
 from .files import write_new
 from .problems import Problem, ProblemsFound
 from .schema import ARXIV_ID_PATTERN, Paper
@@ -601,7 +602,7 @@ def import_markdown(
     return result
 
 
-RECORD_HEADER = "# A paper of awesome-lora. Fields: see CONTRIBUTING.md; check with `awesome-lora validate`.\n"
+RECORD_HEADER = f"{MODELINE}\n"
 
 
 def record_text(paper: Paper) -> str:

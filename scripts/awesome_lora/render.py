@@ -6,6 +6,7 @@ the templates decide how it looks. Every value from a record passes through an e
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -20,6 +21,7 @@ from .taxonomy import TaxonomyNode
 
 TEMPLATES_DIR = "templates"
 README_TEMPLATE = "README.md.j2"
+ISSUE_FORM_TEMPLATE = "github/suggest-a-paper.yml.j2"
 STAR_ICON = '<img src="./site/assets/images/star.svg" width="15" height="15" />'
 
 
@@ -74,6 +76,7 @@ def environment(templates_dir: Path) -> jinja2.Environment:
         badge=shields_badge,
         pdf_url=pdf_url,
         sentence=title_sentence,
+        yaml_string=json.dumps,  # a JSON string is a valid double-quoted YAML scalar
     )
     return env
 
@@ -121,3 +124,10 @@ def render_readme(catalog: Catalog, templates_dir: Path | None = None) -> str:
         leaf_count=len(catalog.taxonomy.leaf_ids),
         star=STAR_ICON,
     )
+
+
+def render_issue_form(catalog: Catalog, templates_dir: Path | None = None) -> str:
+    """The "Suggest a paper" issue form, whose category choices are the taxonomy's leaves."""
+    templates_dir = templates_dir or catalog.root / TEMPLATES_DIR
+    leaves = [f"{leaf} ({catalog.taxonomy[leaf].node.title})" for leaf in catalog.taxonomy.leaf_ids]
+    return environment(templates_dir.resolve()).get_template(ISSUE_FORM_TEMPLATE).render(leaves=leaves)

@@ -31,6 +31,9 @@ ARXIV_NEW_STYLE = r"\d{4}\.\d{4,5}"
 ARXIV_OLD_STYLE = r"[a-z][a-z.-]*(?:\.[A-Z]{2})?/\d{7}"
 ARXIV_ID_PATTERN = re.compile(rf"^(?:{ARXIV_NEW_STYLE}|{ARXIV_OLD_STYLE})$")
 PAPER_ID_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+PAPER_DATE_PATTERN = r"^\d{4}(?:-(?:0[1-9]|1[0-2]))?$"
+VENUE_PATTERN = r"^\w[\w .,&@()'/:+-]*$"
+URL_PATTERN = r"^https?://[^\s]+$"  # for editors; the validator below checks more
 
 
 def _one_line(value: str) -> str:
@@ -78,11 +81,11 @@ ArxivId = Annotated[str, StringConstraints(pattern=ARXIV_ID_PATTERN.pattern)]
 PaperDate = Annotated[
     str,
     BeforeValidator(_paper_date),
-    StringConstraints(pattern=r"^\d{4}(?:-(?:0[1-9]|1[0-2]))?$"),
+    StringConstraints(pattern=PAPER_DATE_PATTERN),
     AfterValidator(_check_paper_date),
 ]
 # Shown in a code span in README.md: no backticks; only what venue names use.
-Venue = Annotated[OneLine, StringConstraints(pattern=r"^\w[\w .,&@()'/:+-]*$", max_length=100)]
+Venue = Annotated[OneLine, StringConstraints(pattern=VENUE_PATTERN, max_length=100)]
 Badge = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9 .+]*$", max_length=30)]
 
 FIELD_ORDER = (
