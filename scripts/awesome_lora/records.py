@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -39,7 +40,9 @@ def record_files(papers_dir: Path) -> list[Path]:
     """Every file in ``papers/`` except hidden ones, sorted by name so runs are reproducible."""
     if not papers_dir.is_dir():
         return []
-    return sorted(p for p in papers_dir.iterdir() if not p.name.startswith(".") and not p.is_dir())
+    with os.scandir(papers_dir) as entries:
+        names = sorted(e.name for e in entries if not e.name.startswith(".") and not e.is_dir())
+    return [papers_dir / name for name in names]
 
 
 def validation_context(taxonomy: Taxonomy, today: dt.date | None = None) -> dict[str, Any]:

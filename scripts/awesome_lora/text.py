@@ -10,9 +10,11 @@ _NOT_ALPHANUMERIC = re.compile(r"[\W_]+")
 
 def normalize_title(title: str) -> str:
     """A key under which two spellings of one title compare equal (case, accents, punctuation, width)."""
-    decomposed = unicodedata.normalize("NFKD", title.casefold())
-    without_marks = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return _NOT_ALPHANUMERIC.sub(" ", without_marks).strip()
+    folded = title.casefold()
+    if not folded.isascii():  # accents, full-width forms: decompose and drop the combining marks
+        decomposed = unicodedata.normalize("NFKD", folded)
+        folded = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return _NOT_ALPHANUMERIC.sub(" ", folded).strip()
 
 
 def slugify(text: str, max_words: int = 8) -> str:
