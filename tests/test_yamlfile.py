@@ -30,7 +30,7 @@ def test_duplicate_key_is_an_error_with_both_lines():
 
 @pytest.mark.parametrize(
     ("text", "line"),
-    [("id: a\n\ttitle: b\n", 2), ("title: 'unclosed\nid: a\n", 3), ("a: [1, 2\nb: 3\n", 2)],
+    [("id: a\n\ttitle: b\n", 2), ("id: a\ntitle: 'unclosed\nid: a\n", 2), ("a: [1, 2\nb: 3\n", 2)],
 )
 def test_malformed_yaml_is_located(text, line):
     with pytest.raises(YamlError) as caught:

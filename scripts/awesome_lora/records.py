@@ -13,7 +13,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from .problems import Problem
-from .schema import PAPER_ID_PATTERN, Paper
+from .schema import PAPER_ID_PATTERN, PATTERN_HINTS, Paper
 from .taxonomy import Taxonomy
 from .validation import problems_from_validation_error
 from .yamlfile import YamlDocument, YamlError, parse_yaml
@@ -71,7 +71,7 @@ def load_record(path: Path, display: str, context: dict[str, Any]) -> Record | l
     try:
         paper = Paper.model_validate(document.data, context=context)
     except ValidationError as error:
-        problems += problems_from_validation_error(error, display, document)
+        problems += problems_from_validation_error(error, display, document, hints=PATTERN_HINTS)
     else:
         if stem_is_id and paper.id != path.stem:
             problems.append(

@@ -89,6 +89,16 @@ PaperDate = Annotated[
 Venue = Annotated[OneLine, StringConstraints(pattern=VENUE_PATTERN, max_length=100)]
 Badge = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9 .+]*$", max_length=30)]
 
+# What a field expects, said in words when its pattern does not match (instead of the regular expression).
+PATTERN_HINTS = {
+    "id": "must be a kebab-case id: lower-case letters, digits and single '-' (the file is papers/<id>.yaml)",
+    "date": "must be the year and month of the first public version, 'YYYY-MM' (or just the year 'YYYY')",
+    "arxiv": "must be an arXiv id without version, e.g. '2402.09353' or 'hep-th/9901001'",
+    "venue": "may hold letters, digits, spaces and . , & @ ( ) ' / : + - only",
+    "architecture": "must be a short badge text: letters, digits, spaces, '.' and '+'",
+    "size": "must be a short badge text: letters, digits, spaces, '.' and '+'",
+}
+
 FIELD_ORDER = (
     "id", "title", "authors", "venue", "date", "arxiv", "pdf", "code",
     "categories", "architecture", "size", "added",

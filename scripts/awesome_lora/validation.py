@@ -17,8 +17,14 @@ def field_name(location: tuple[str | int, ...]) -> str:
 
 
 def problems_from_validation_error(
-    error: ValidationError, display: str, document: YamlDocument, rule: str = "schema"
+    error: ValidationError,
+    display: str,
+    document: YamlDocument,
+    rule: str = "schema",
+    hints: dict[str, str] | None = None,
 ) -> list[Problem]:
+    """One problem per pydantic error; ``hints`` say in words what a field's pattern expects."""
+    hints = hints or {}
     problems = []
     for detail in error.errors(include_url=False):
         location = tuple(part for part in detail["loc"] if not _is_pydantic_tag(part))
@@ -28,6 +34,8 @@ def problems_from_validation_error(
             message = "unknown field"
         elif kind == "missing":
             message = "required field is missing"
+        elif kind == "string_pattern_mismatch" and str(location[-1]) in hints:
+            message = f"{hints[str(location[-1])]}, got {detail['input']!r}"[:300]
         elif kind.endswith("_type") and "input" in detail:
             message = f"{message}, got {type(detail['input']).__name__} {detail['input']!r}"[:300]
         problems.append(Problem(display, document.line_of(location), field_name(location), message, rule))

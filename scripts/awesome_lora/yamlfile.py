@@ -51,14 +51,20 @@ def parse_yaml(text: str) -> YamlDocument:
         _index_lines(node, (), lines, set())
         return YamlDocument(data=loader.construct_document(node), lines=lines)
     except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
-        line = mark.line + 1 if mark is not None else 1
-        return_message = " ".join(part for part in (error.context, error.problem) if part)
-        raise YamlError(line, f"invalid YAML: {return_message}") from None
+        raise _located(error) from None
     except yaml.YAMLError as error:
         raise YamlError(1, f"invalid YAML: {error}") from None
     finally:
         loader.dispose()
+
+
+def _located(error: yaml.MarkedYAMLError) -> YamlError:
+    """The error at the line a person should look at: for a quote never closed, where it opens."""
+    if error.context_mark is not None and "quoted scalar" in (error.context or ""):
+        return YamlError(error.context_mark.line + 1, "invalid YAML: a quoted value starts here and is never closed")
+    mark = error.problem_mark or error.context_mark
+    line = mark.line + 1 if mark is not None else 1
+    return YamlError(line, "invalid YAML: " + " ".join(part for part in (error.context, error.problem) if part))
 
 
 def _index_lines(node: yaml.Node, location: Location, lines: dict[Location, int], seen: set[int]) -> None:
