@@ -7,39 +7,48 @@ from pathlib import Path
 from .catalog import Catalog
 from .editor_schema import SCHEMA_FILE, render_json_schema
 from .files import write_atomic
-from .render import render_issue_form, render_readme
+from .render import LISTS_DIR, render_issue_form, render_markdown_files
 
-README = "README.md"
 ISSUE_FORM = ".github/ISSUE_TEMPLATE/suggest-a-paper.yml"
 
 
 def generated_files(catalog: Catalog) -> dict[str, str]:
     """Repository path → content of every file the build writes into the repository."""
     return {
-        README: render_readme(catalog),
+        **render_markdown_files(catalog),
         SCHEMA_FILE: render_json_schema(catalog.taxonomy),
         ISSUE_FORM: render_issue_form(catalog),
     }
 
 
+def leftover_files(root: Path, files: dict[str, str]) -> list[str]:
+    """Pages under lists/ that an earlier build wrote and the records no longer produce."""
+    folder = root / LISTS_DIR
+    if not folder.is_dir():
+        return []
+    return sorted(f"{LISTS_DIR}/{p.name}" for p in folder.glob("*.md") if f"{LISTS_DIR}/{p.name}" not in files)
+
+
 def stale_files(root: Path, files: dict[str, str]) -> list[str]:
-    """Generated files whose content on disk differs from what the records produce."""
+    """Generated files whose content on disk differs from what the records produce, or that should go."""
     stale = []
     for name, content in files.items():
-        path = root / name
         try:
-            current = path.read_bytes()
+            current = (root / name).read_bytes()
         except FileNotFoundError:
             current = None
         if current != content.encode("utf-8"):
             stale.append(name)
-    return stale
+    return stale + leftover_files(root, files)
 
 
 def write_files(root: Path, files: dict[str, str]) -> list[str]:
-    """Write the files that changed (atomically); return their names. Unchanged files are not touched."""
-    changed = stale_files(root, files)
+    """Write the files that changed (each atomically) and remove leftover pages; return what changed."""
+    leftovers = leftover_files(root, files)
+    changed = [name for name in stale_files(root, files) if name not in leftovers]
     for name in changed:
         (root / name).parent.mkdir(parents=True, exist_ok=True)
         write_atomic(root / name, files[name])
-    return changed
+    for name in leftovers:
+        (root / name).unlink()
+    return changed + leftovers

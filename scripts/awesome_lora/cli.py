@@ -59,11 +59,12 @@ def cmd_build(args: argparse.Namespace) -> int:
     if args.check:
         stale = stale_files(args.root, files)
         for name in stale:
-            print(f"{name} is stale: it is not what the records produce; run `awesome-lora build`.", file=sys.stderr)
+            what = "should be removed" if name not in files else "is stale: it is not what the records produce"
+            print(f"{name} {what}; run `awesome-lora build`.", file=sys.stderr)
         return EXIT_PROBLEMS if stale else EXIT_OK
     changed = write_files(args.root, files)
-    for name in files:
-        print(f"{'wrote' if name in changed else 'unchanged'} {name}")
+    for name in sorted(set(files) | set(changed)):
+        print(f"{'removed' if name not in files else 'wrote' if name in changed else 'unchanged'} {name}")
     return EXIT_OK
 
 

@@ -7,7 +7,7 @@ the templates decide how it looks. Every value from a record passes through an e
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from urllib.parse import quote
@@ -15,27 +15,49 @@ from urllib.parse import quote
 import jinja2
 
 from .catalog import Catalog
-from .markdown import AnchorBook, escape_markdown, link_target
+from .markdown import AnchorBook, escape_markdown, github_anchor, link_target
 from .schema import Paper
 from .taxonomy import TaxonomyNode
 
 TEMPLATES_DIR = "templates"
 README_TEMPLATE = "README.md.j2"
+LIST_PAGE_TEMPLATE = "list-page.md.j2"
 ISSUE_FORM_TEMPLATE = "github/suggest-a-paper.yml.j2"
-STAR_ICON = '<img src="./site/assets/images/star.svg" width="15" height="15" />'
 
 
-@dataclass
+README_BUDGET = 400_000  # bytes: GitHub shows only the first 512,000 bytes of a README, and cuts the rest
+LATEST_COUNT = 50  # newest papers shown in README.md when the full list moves to lists/
+LISTS_DIR = "lists"
+PAGE_MARGIN = 8_000  # room kept on each list page for its header and the links to its sibling pages
+
+
+@dataclass(frozen=True)
 class Heading:
-    """A heading as printed (``markdown``) and the anchor GitHub gives it (from its visible ``text``)."""
+    """A heading as printed (``markdown``) and the anchor GitHub gives it in its file."""
 
-    level: int
-    title: str
     markdown: str
     anchor: str
-    node: TaxonomyNode | None = None
-    papers: list[Paper] = field(default_factory=list)
-    children: list[Heading] = field(default_factory=list)
+    node: TaxonomyNode
+
+
+@dataclass(frozen=True)
+class Block:
+    """A taxonomy heading followed by its numbered entries (a leaf's entries may span several blocks)."""
+
+    heading: Heading
+    entries: tuple[str, ...] = ()
+    continued: bool = False
+
+
+Chunk = tuple[TaxonomyNode, int, tuple[str, ...], bool]  # node, depth, its entries on this page, continued?
+
+
+@dataclass(frozen=True)
+class TocItem:
+    title: str
+    link: str
+    indent: int
+    count: int
 
 
 def survey_date(date: str) -> str:
@@ -81,49 +103,157 @@ def environment(templates_dir: Path) -> jinja2.Environment:
     return env
 
 
-def outline(catalog: Catalog, anchors: AnchorBook) -> list[Heading]:
-    """The taxonomy as headings in document order, each leaf with its papers (oldest first)."""
+def star_icon(prefix: str) -> str:
+    return f'<img src="{prefix}site/assets/images/star.svg" width="15" height="15" />'
 
-    def visit(node: TaxonomyNode, depth: int) -> Heading:
-        level = depth + 1  # sections are '##'
-        if depth == 2:
-            markdown, text = f"{'#' * level} {STAR_ICON} {escape_markdown(node.title)}", f" {node.title}"
+
+def _heading(node: TaxonomyNode, depth: int, anchors: AnchorBook, prefix: str, continued: bool = False) -> Heading:
+    """Sections are ``##``, subsections ``###`` with the survey's star icon, leaves below them ``####``."""
+    title = f"{node.title} (continued)" if continued else node.title
+    hashes = "#" * (depth + 1)
+    if depth == 2:  # an inline image adds nothing to GitHub's anchor, but its space does
+        return Heading(f"{hashes} {star_icon(prefix)} {escape_markdown(title)}", anchors.add(f" {title}"), node)
+    return Heading(f"{hashes} {escape_markdown(title)}", anchors.add(title), node)
+
+
+class ListRenderer:
+    """README.md (and, past the byte budget, one or more pages per section under lists/) for a catalog.
+
+    Entries are rendered once by the ``entry`` macro of ``_entry.md.j2``; Python only decides which
+    headings and entries go into which file, and the anchors GitHub will give them there.
+    """
+
+    def __init__(self, catalog: Catalog, templates_dir: Path | None = None, budget: int = README_BUDGET) -> None:
+        self.catalog = catalog
+        self.budget = budget
+        self.env = environment((templates_dir or catalog.root / TEMPLATES_DIR).resolve())
+        entry = self.env.get_template("_entry.md.j2").module.entry  # type: ignore[attr-defined]
+        self.entries = {
+            leaf: tuple(str(entry(paper, number)) for number, paper in enumerate(papers, 1))
+            for leaf, papers in catalog.by_category.items()
+        }
+        self.title = "A Survey on LoRA of Large Language Models"
+        self._page_links: dict[str, str] = {}
+
+    def files(self) -> dict[str, str]:
+        """Repository path → content: README.md alone if it fits the budget, else README.md and lists/."""
+        full = self._readme(split=False)
+        if len(full.encode("utf-8")) <= self.budget:
+            return {"README.md": full}
+        pages = self._pages()
+        files = {"README.md": self._readme(split=True, pages=pages)}
+        for name, text in pages.items():
+            files[f"{LISTS_DIR}/{name}"] = text
+        for name, text in files.items():
+            size = len(text.encode("utf-8"))
+            if size > self.budget:
+                raise ValueError(f"{name} is {size:,} bytes, over the budget of {self.budget:,}")
+        return files
+
+    def _subtree(self, node: TaxonomyNode, depth: int) -> list[tuple[TaxonomyNode, int]]:
+        nodes = [(node, depth)]
+        for child in node.children:
+            nodes += self._subtree(child, depth + 1)
+        return nodes
+
+    def _readme(self, split: bool, pages: dict[str, str] | None = None) -> str:
+        anchors = AnchorBook()
+        # Anchors in the order the headings appear in the template.
+        top = {"title": anchors.add(f"{self.title} "), "intro": anchors.add("LoRA of LLMs"),
+               "contents": anchors.add("Contents")}  # fmt: skip
+        blocks: list[Block] = []
+        toc: list[TocItem] = []
+        latest: list[str] = []
+        if split:
+            top["latest"] = anchors.add("Latest additions")
+            entry = self.env.get_template("_entry.md.j2").module.entry  # type: ignore[attr-defined]
+            newest = sorted(self.catalog.papers, key=lambda p: (p.added, p.date, p.id), reverse=True)
+            latest = [str(entry(paper, number)) for number, paper in enumerate(newest[:LATEST_COUNT], 1)]
+            for section in self.catalog.taxonomy.sections:
+                for node, depth in self._subtree(section, 1):
+                    link = self._page_links[node.id]
+                    toc.append(TocItem(node.title, link, depth - 1, self.catalog.count_under(node.id)))
         else:
-            markdown, text = f"{'#' * level} {escape_markdown(node.title)}", node.title
-        heading = Heading(level, node.title, markdown, anchors.add(text), node)
-        heading.papers = catalog.by_category.get(node.id, []) if node.is_leaf else []
-        heading.children = [visit(child, depth + 1) for child in node.children]
-        return heading
+            for section in self.catalog.taxonomy.sections:
+                for node, depth in self._subtree(section, 1):
+                    heading = _heading(node, depth, anchors, "./")
+                    blocks.append(Block(heading, self.entries.get(node.id, ())))
+                    toc.append(TocItem(node.title, f"#{heading.anchor}", depth - 1, 0))
+        bottom = {
+            name: anchors.add(text)
+            for name, text in (
+                ("contribution", "Contribution"),
+                ("citations", "Citations"),
+                ("maintainers", "For maintainers"),
+            )
+        }
+        return self.env.get_template(README_TEMPLATE).render(
+            title=self.title, top=top, bottom=bottom, blocks=blocks, toc=toc, latest=latest, split=split,
+            paper_count=len(self.catalog.records), leaf_count=len(self.catalog.taxonomy.leaf_ids),
+            star=star_icon("./"), lists_dir=LISTS_DIR,
+        )  # fmt: skip
 
-    return [visit(section, 1) for section in catalog.taxonomy.sections]
+    def _pages(self) -> dict[str, str]:
+        """Each top-level section on one page or more (``lists/<section-id>.md``, ``-2.md``…)."""
+        self._page_links = {}
+        pages: dict[str, str] = {}
+        contribution = github_anchor("Contribution")
+        for section in self.catalog.taxonomy.sections:
+            parts = self._paginate(section)
+            names = [f"{section.id}.md" if n == 1 else f"{section.id}-{n}.md" for n in range(1, len(parts) + 1)]
+            for number, (name, chunks) in enumerate(zip(names, parts, strict=True), 1):
+                anchors = AnchorBook()
+                title = section.title + (f" (part {number})" if len(parts) > 1 else "")
+                anchors.add(title)
+                blocks = []
+                for node, depth, entries, continued in chunks:
+                    heading = _heading(node, depth, anchors, "../", continued)
+                    blocks.append(Block(heading, entries, continued))
+                    self._page_links.setdefault(node.id, f"{LISTS_DIR}/{name}#{heading.anchor}")
+                pages[name] = self.env.get_template(LIST_PAGE_TEMPLATE).render(
+                    title=title, items=blocks, part=number, parts=len(parts), pages=names, section=section,
+                    section_count=self.catalog.count_under(section.id), contribution_anchor=contribution,
+                )  # fmt: skip
+        return pages
+
+    def _paginate(self, section: TaxonomyNode) -> list[list[Chunk]]:
+        """The section's headings and entries packed into pages in order, each page within the budget.
+
+        A heading goes with its entries onto the current page if they fit, else onto a new page; a leaf
+        too long for any page is cut, and its later parts are headed "(continued)".
+        """
+        room = self.budget - PAGE_MARGIN
+        pages: list[list[Chunk]] = [[]]
+        used = 0
+        for node, depth in self._subtree(section, 1):
+            head = len(_heading(node, depth, AnchorBook(), "../").markdown.encode("utf-8")) + 2 * len(node.description)
+            entries = self.entries.get(node.id, ())
+            sizes = [len(text.encode("utf-8")) + 2 for text in entries]
+            if pages[-1] and used + head + sum(sizes) > room:
+                pages.append([])
+                used = 0
+            chunk: list[str] = []
+            continued = False
+            used += head
+            for text, size in zip(entries, sizes, strict=True):
+                if chunk and used + size > room:
+                    pages[-1].append((node, depth, tuple(chunk), continued))
+                    pages.append([])
+                    used, chunk, continued = head, [], True
+                chunk.append(text)
+                used += size
+            pages[-1].append((node, depth, tuple(chunk), continued))
+        return pages
+
+
+def render_markdown_files(catalog: Catalog, templates_dir: Path | None = None, budget: int = README_BUDGET):
+    """README.md, plus lists/*.md when the whole list would pass GitHub's README size limit."""
+    return ListRenderer(catalog, templates_dir, budget).files()
 
 
 def render_readme(catalog: Catalog, templates_dir: Path | None = None) -> str:
     """README.md for the catalog; the same catalog always gives the same bytes."""
-    templates_dir = templates_dir or catalog.root / TEMPLATES_DIR
-    anchors = AnchorBook()
-    # Headings before the taxonomy, in the template's order: their anchors must be taken first.
-    title = "A Survey on LoRA of Large Language Models"
-    top = {"title": anchors.add(f"{title} "), "intro": anchors.add("LoRA of LLMs"), "contents": anchors.add("Contents")}
-    sections = outline(catalog, anchors)
-    bottom = {
-        name: anchors.add(text)
-        for name, text in (
-            ("contribution", "Contribution"),
-            ("citations", "Citations"),
-            ("maintainers", "For maintainers"),
-        )
-    }
-    template = environment(templates_dir.resolve()).get_template(README_TEMPLATE)
-    return template.render(
-        title=title,
-        top=top,
-        sections=sections,
-        bottom=bottom,
-        paper_count=len(catalog.records),
-        leaf_count=len(catalog.taxonomy.leaf_ids),
-        star=STAR_ICON,
-    )
+    return render_markdown_files(catalog, templates_dir)["README.md"]
 
 
 def render_issue_form(catalog: Catalog, templates_dir: Path | None = None) -> str:
