@@ -18,8 +18,9 @@ from .yamlfile import dump_yaml
 
 GIVEN = ["Ahmet", "Zoë", "José", "Yuki", "Chen", "Priya", "Łukasz", "Søren", "Anaïs", "Mohammed", "Wei", "Olga",
          "François", "Björn", "Ngozi", "Tomás", "Hyunwoo", "Dmitrii", "Ana", "Kwame"]  # fmt: skip
-FAMILY = ["Üstün", "Sáez de Ocáriz Borde", "Nguyễn", "Müller", "O'Neil", "Zhang", "García", "Kowalski", "Østergaard",
-          "Li", "Dubois", "Ivanova", "Okafor", "Kim", "Patel", "Wang", "Rossi", "Smith", "Mensah", "Hernández"]  # fmt: skip
+FAMILY = ["Üstün", "Sáez de Ocáriz Borde", "Nguyễn", "Müller", "O'Neil", "Zhang", "García", "Kowalski",
+          "Østergaard", "Li", "Dubois", "Ivanova", "Okafor", "Kim", "Patel", "Wang", "Rossi", "Smith",
+          "Mensah", "Hernández"]  # fmt: skip
 WORDS = ["Low-Rank", "Adaptation", "LoRA", "Efficient", "Fine-Tuning", "Sparse", "Mixture", "Experts", "Quantized",
          "Federated", "Rank", "Allocation", "Adapters", "Vision", "Language", "Models", "Diffusion", "Scaling",
          "Gradient", "Subspace", "Orthogonal", "Tensor", "Continual", "Multi-Task", "Memory", "Serving"]  # fmt: skip
