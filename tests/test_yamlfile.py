@@ -53,3 +53,30 @@ def test_dump_keeps_order_and_unicode():
     assert text.splitlines()[0] == "title: 'Ünïcode: ok'"
     assert "Ahmet Üstün" in text
     assert parse_yaml(text).data == {"title": "Ünïcode: ok", "authors": ["Ahmet Üstün"], "a": 1}
+
+
+def test_values_are_exactly_pyyamls_on_every_shipped_record():
+    from .conftest import REPO
+
+    for path in sorted((REPO / "papers").glob("*.yaml")):
+        text = path.read_text(encoding="utf-8")
+        assert parse_yaml(text).data == yaml.load(text, Loader=Loader), path.name
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a: 0x1F\nb: 1_000\nc: 1.5e3\nd: .inf\ne: ~\nf: yes\ng: 2024-02-01\nh: 2024-02\ni: '007'\nj: !!str 12\n",
+        "base: &b {x: 1, y: [2, 3]}\nother:\n  <<: *b\n  y: [4]\n",
+        "list: &l [a, b]\nagain: *l\n",
+        "? plain\n: value\nempty:\nnested: {a: {b: [{c: d}]}}\n",
+    ],
+)
+def test_values_are_exactly_pyyamls_on_unusual_yaml(text):
+    assert parse_yaml(text).data == yaml.load(text, Loader=Loader)
+
+
+def test_non_scalar_keys_are_refused_with_a_line():
+    with pytest.raises(YamlError) as caught:
+        parse_yaml("id: x\n[a, b]: c\n")
+    assert caught.value.line == 2

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import multiprocessing
 import os
 import re
 from collections.abc import Iterable
@@ -84,7 +85,7 @@ def load_record(path: Path, display: str, context: dict[str, Any]) -> Record | l
                 )
             )
         if not problems:
-            return Record(paper, display, document)
+            return Record(paper, display, YamlDocument(None, document.lines))
     return problems
 
 
@@ -112,16 +113,37 @@ def _parse(raw: bytes, display: str) -> tuple[YamlDocument | None, list[Problem]
         return None, [Problem(display, error.line, "", error.message, "yaml")]
 
 
+PARALLEL_MIN_FILES = 1_000  # below this, starting worker processes costs more than it saves
+
+
 def load_records(paths: Iterable[Path], root: Path, context: dict[str, Any]) -> tuple[list[Record], list[Problem]]:
-    records: list[Record] = []
-    problems: list[Problem] = []
-    for path in paths:
-        result = load_record(path, _display(path, root), context)
-        if isinstance(result, Record):
-            records.append(result)
-        else:
-            problems += result
+    """Every file → a record or its problems, in the order given; large lists are read on all cores."""
+    paths = list(paths)
+    workers = min(os.cpu_count() or 1, 8)
+    if len(paths) >= PARALLEL_MIN_FILES and workers > 1 and "fork" in multiprocessing.get_all_start_methods():
+        size = -(-len(paths) // workers)
+        chunks = [paths[i : i + size] for i in range(0, len(paths), size)]
+        global _WORKER_ARGUMENTS
+        _WORKER_ARGUMENTS = (root, context)
+        try:
+            with multiprocessing.get_context("fork").Pool(len(chunks)) as pool:
+                results = [result for chunk in pool.map(_load_chunk, chunks) for result in chunk]
+        finally:
+            _WORKER_ARGUMENTS = None
+    else:
+        results = [load_record(path, _display(path, root), context) for path in paths]
+    records = [result for result in results if isinstance(result, Record)]
+    problems = [problem for result in results if not isinstance(result, Record) for problem in result]
     return records, problems
+
+
+_WORKER_ARGUMENTS: tuple[Path, dict[str, Any]] | None = None
+
+
+def _load_chunk(paths: list[Path]) -> list[Record | list[Problem]]:
+    assert _WORKER_ARGUMENTS is not None
+    root, context = _WORKER_ARGUMENTS
+    return [load_record(path, _display(path, root), context) for path in paths]
 
 
 def _display(path: Path, root: Path) -> str:

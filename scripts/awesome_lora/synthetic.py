@@ -54,7 +54,7 @@ def synthetic_records(count: int, taxonomy: Taxonomy, seed: int = 7) -> list[dic
         record["categories"] = rng.sample(leaves, rng.randint(1, 3))
         if rng.random() < 0.3:
             record["architecture"], record["size"] = rng.choice(["DecoderOnly", "EncoderOnly"]), "LLM"
-        record["added"] = dt.date(2024, 1, 1) + dt.timedelta(days=number // 10)
+        record["added"] = dt.date(2024, 1, 1) + dt.timedelta(days=number * 900 // count)  # spread over 900 days
         records.append(record)
     return records
 

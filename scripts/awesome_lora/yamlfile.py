@@ -48,14 +48,64 @@ def parse_yaml(text: str) -> YamlDocument:
         if node is None:
             return YamlDocument(data=None)
         lines: dict[Location, int] = {}
-        _index_lines(node, (), lines, set())
-        return YamlDocument(data=loader.construct_document(node), lines=lines)
+        return YamlDocument(data=_Builder(loader, lines).build(node, ()), lines=lines)
     except yaml.MarkedYAMLError as error:
         raise _located(error) from None
     except yaml.YAMLError as error:
         raise YamlError(1, f"invalid YAML: {error}") from None
     finally:
         loader.dispose()
+
+
+_STR = "tag:yaml.org,2002:str"
+_MERGE = "tag:yaml.org,2002:merge"
+
+
+class _Builder:
+    """Python values from composed nodes, recording each value's line on the way (one pass, not two).
+
+    Plain strings, the bulk of a record, are taken straight from the node; every other scalar goes
+    through the safe loader's own constructor for its tag, so values are exactly PyYAML's. Documents
+    with merge keys (``<<``) are left whole to PyYAML's constructor.
+    """
+
+    def __init__(self, loader, lines: dict[Location, int]) -> None:
+        self.loader = loader
+        self.lines = lines
+        self.built: dict[int, Any] = {}  # node id → value: an alias gets the same object, and is walked once
+
+    def build(self, node: yaml.Node, location: Location) -> Any:
+        self.lines.setdefault(location, node.start_mark.line + 1)
+        if id(node) in self.built:
+            return self.built[id(node)]
+        if isinstance(node, yaml.ScalarNode):
+            value = node.value if node.tag == _STR else self.loader.construct_object(node)
+        elif isinstance(node, yaml.SequenceNode):
+            value = self.built[id(node)] = []
+            value.extend(self.build(item, (*location, index)) for index, item in enumerate(node.value))
+        elif isinstance(node, yaml.MappingNode):
+            if any(key.tag == _MERGE for key, _ in node.value):
+                value = self.loader.construct_object(node, deep=True)
+            else:
+                value = self.built[id(node)] = {}
+                self._fill(node, location, value)
+        else:  # pragma: no cover - the composer makes only these three kinds
+            value = self.loader.construct_object(node, deep=True)
+        self.built[id(node)] = value
+        return value
+
+    def _fill(self, node: yaml.MappingNode, location: Location, mapping: dict[Any, Any]) -> None:
+        first_lines: dict[Any, int] = {}
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode):
+                raise YamlError(key_node.start_mark.line + 1, "invalid YAML: a key must be a plain value")
+            key = key_node.value if key_node.tag == _STR else self.loader.construct_object(key_node)
+            line = key_node.start_mark.line + 1
+            if key in first_lines:
+                raise YamlError(line, f"duplicate key '{key}' (first on line {first_lines[key]})")
+            first_lines[key] = line
+            self.lines[(*location, key)] = line
+            mapping[key] = self.build(value_node, (*location, key))
 
 
 def _located(error: yaml.MarkedYAMLError) -> YamlError:
@@ -65,26 +115,6 @@ def _located(error: yaml.MarkedYAMLError) -> YamlError:
     mark = error.problem_mark or error.context_mark
     line = mark.line + 1 if mark is not None else 1
     return YamlError(line, "invalid YAML: " + " ".join(part for part in (error.context, error.problem) if part))
-
-
-def _index_lines(node: yaml.Node, location: Location, lines: dict[Location, int], seen: set[int]) -> None:
-    lines.setdefault(location, node.start_mark.line + 1)
-    if id(node) in seen:  # an alias: its lines are indexed where it was defined (and no alias bombs)
-        return
-    seen.add(id(node))
-    if isinstance(node, yaml.MappingNode):
-        keys: dict[Any, int] = {}
-        for key_node, value_node in node.value:
-            key = key_node.value if isinstance(key_node, yaml.ScalarNode) else repr(key_node.value)
-            line = key_node.start_mark.line + 1
-            if key in keys:
-                raise YamlError(line, f"duplicate key '{key}' (first on line {keys[key]})")
-            keys[key] = line
-            lines[(*location, key)] = line
-            _index_lines(value_node, (*location, key), lines, seen)
-    elif isinstance(node, yaml.SequenceNode):
-        for index, item in enumerate(node.value):
-            _index_lines(item, (*location, index), lines, seen)
 
 
 def dump_yaml(data: Any) -> str:

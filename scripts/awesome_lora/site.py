@@ -1,0 +1,470 @@
+"""The published site: records → Markdown/HTML pages, and the MkDocs build that turns them into HTML.
+
+Everything here is plain Python over a :class:`~awesome_lora.catalog.Catalog`; presentation lives in the
+Jinja templates under ``templates/site/``. MkDocs only enters through :func:`build_site` and the hook
+(``mkdocs_hooks.py``), which adds :func:`site_pages` to the build, so the site engine can be swapped.
+
+Every text that comes from a record is untrusted. Templates are autoescaped (HTML), and text placed where
+Markdown is parsed goes through :func:`markdown_literal`, which makes it inert in both languages.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import logging
+import posixpath
+import re
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from markupsafe import Markup
+
+from .catalog import Catalog
+from .markdown import link_target
+from .problems import Problem
+from .schema import Paper
+from .taxonomy import Placed, TaxonomyNode
+
+SURVEY_ARXIV = "2407.11046"
+SURVEY_TITLE = "A Survey on LoRA of Large Language Models"
+TEMPLATES_DIR = Path("templates") / "site"
+CONFIG_FILE = "mkdocs.yml"
+LOGO = "assets/images/lora.svg"  # provided by the project's images, shown on the home page when present
+LATEST_COUNT = 10
+TOP_VENUES = 15
+
+HOME_PAGE = "index.md"
+PAPERS_PAGE = "papers.md"
+STATISTICS_PAGE = "statistics.md"
+SECTION_DIR = "categories"
+ANCHOR_SEPARATOR = "--"  # taxonomy and paper ids never contain two hyphens in a row
+
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+_YEAR_IN_VENUE = re.compile(r"\s*(?<!\d)(?:19|20)\d{2}(?!\d)")
+# Every ASCII character that can start Markdown, extension (emoji ':', tables '|', ...) or HTML syntax.
+_MARKDOWN_ACTIVE = re.compile(r"[!-/:-@\[-`{-~]")
+
+
+class SiteBuildError(Exception):
+    """The site could not be built; the message says why (MkDocs' errors and warnings, or bad records)."""
+
+    def __init__(self, message: str, messages: Iterable[str] = ()) -> None:
+        self.messages = list(messages)
+        details = "".join(f"\n  {line}" for text in self.messages for line in text.splitlines())
+        super().__init__(message + details)
+
+
+# --- escaping -------------------------------------------------------------------------------------------
+
+
+def markdown_literal(text: str) -> Markup:
+    """Text that shows literally wherever it lands: in Markdown, in a Markdown heading, or in HTML.
+
+    Each ASCII punctuation character becomes a numeric character reference (``*`` → ``&#42;``). Python-
+    Markdown passes references through untouched, so no emphasis, link, emoji, table cell or tag can start;
+    browsers and MkDocs' search index decode them back to the original text.
+    """
+    return Markup(_MARKDOWN_ACTIVE.sub(lambda match: f"&#{ord(match[0])};", text))
+
+
+def markdown_url(url: str) -> Markup:
+    """A checked http(s) URL made safe as a Markdown link target."""
+    return Markup(link_target(url))
+
+
+# --- pages and anchors ----------------------------------------------------------------------------------
+
+
+def section_page(section_id: str) -> str:
+    return f"{SECTION_DIR}/{section_id}.md"
+
+
+def paper_anchor(leaf_id: str, paper_id: str) -> str:
+    """The id of a paper's entry on a section page; unique even when the paper sits in two leaves."""
+    return f"{leaf_id}{ANCHOR_SEPARATOR}{paper_id}"
+
+
+def is_paper_anchor(anchor: str) -> bool:
+    return ANCHOR_SEPARATOR in anchor
+
+
+def page_url(page: str) -> str:
+    """The URL (relative to the site root) MkDocs gives a page with ``use_directory_urls``."""
+    if page == HOME_PAGE:
+        return ""
+    stem = page.removesuffix(".md")
+    return (stem.removesuffix("/index") if stem.endswith("/index") else stem) + "/"
+
+
+def relative_link(from_page: str, to_page: str, anchor: str = "") -> str:
+    """A link from one built page to another (for raw HTML, which MkDocs does not rewrite)."""
+    start = page_url(from_page) or "."
+    target = posixpath.relpath(page_url(to_page) or ".", start)
+    target = "./" if target == "." else target + "/"
+    return f"{target}#{anchor}" if anchor else target
+
+
+def markdown_link(from_page: str, to_page: str, anchor: str = "") -> str:
+    """A Markdown link target from one source page to another; MkDocs checks and rewrites it."""
+    target = posixpath.relpath(to_page, posixpath.dirname(from_page) or ".")
+    return f"{target}#{anchor}" if anchor else target
+
+
+# --- view models ----------------------------------------------------------------------------------------
+
+
+def date_label(date: str) -> str:
+    """``2024-02`` → ``Feb 2024``; a year alone stays as it is."""
+    if len(date) == 7:
+        return f"{_MONTHS[int(date[5:7]) - 1]} {date[:4]}"
+    return date
+
+
+def venue_family(venue: str) -> str:
+    """The venue without its year, for filters and counts: ``NeurIPS 2023 Workshop`` → ``NeurIPS Workshop``."""
+    return _YEAR_IN_VENUE.sub("", venue).strip() or venue
+
+
+def plural(count: int, word: str, words: str | None = None) -> str:
+    return f"{count:,} {word if count == 1 else (words or word + 's')}"
+
+
+@dataclass(frozen=True)
+class Link:
+    label: str
+    icon: str  # a material icon shortcode, e.g. ':material-github:'
+    url: str
+
+
+@dataclass(frozen=True)
+class Location:
+    """Where a paper is listed: a leaf on a section page."""
+
+    leaf: TaxonomyNode
+    section: TaxonomyNode
+    page: str
+    anchor: str
+
+
+@dataclass(frozen=True)
+class PaperView:
+    paper: Paper
+    locations: tuple[Location, ...]
+
+    @property
+    def date_label(self) -> str:
+        return date_label(self.paper.date)
+
+    @property
+    def badges(self) -> list[tuple[str, str]]:
+        """(kind, text) for each badge: styled labels, never remote images."""
+        return [(kind, value) for kind, value in (("architecture", self.paper.architecture),
+                                                  ("size", self.paper.size)) if value]
+
+    @property
+    def links(self) -> list[Link]:
+        paper = self.paper
+        links = [Link("PDF" if paper.pdf and paper.pdf.lower().endswith(".pdf") else "Paper",
+                      ":material-file-document-outline:", paper.paper_url)]
+        abs_url = f"https://arxiv.org/abs/{paper.arxiv}" if paper.arxiv else None
+        if abs_url and abs_url != paper.paper_url:
+            links.append(Link("arXiv", ":simple-arxiv:", abs_url))
+        for number, url in enumerate(paper.code, start=1):
+            label = "Code" if len(paper.code) == 1 else f"Code {number}"
+            icon = ":fontawesome-brands-github:" if "github.com" in url.lower() else ":material-code-braces:"
+            links.append(Link(label, icon, url))
+        return links
+
+    @property
+    def primary(self) -> Location:
+        return self.locations[0]
+
+    def elsewhere(self, location: Location) -> list[Location]:
+        return [other for other in self.locations if other != location]
+
+
+@dataclass(frozen=True)
+class Block:
+    """One heading of a section page: a subsection or a leaf (with its papers)."""
+
+    node: TaxonomyNode
+    level: int
+    papers: tuple[PaperView, ...]
+    count: int
+
+
+class SiteModel:
+    """The catalog arranged for the pages; built once per build, shared by every template."""
+
+    def __init__(self, catalog: Catalog, *, logo: bool = False) -> None:
+        self.catalog = catalog
+        self.taxonomy = catalog.taxonomy
+        self.logo = logo
+
+    @cached_property
+    def views(self) -> dict[str, PaperView]:
+        """Paper id → view, in catalog order (newest first)."""
+        return {paper.id: PaperView(paper, tuple(self._location(leaf, paper.id) for leaf in paper.categories))
+                for paper in self.catalog.papers}
+
+    def _location(self, leaf_id: str, paper_id: str) -> Location:
+        placed = self.taxonomy[leaf_id]
+        return Location(placed.node, placed.section, section_page(placed.section.id),
+                        paper_anchor(leaf_id, paper_id))
+
+    @property
+    def sections(self) -> list[TaxonomyNode]:
+        return self.taxonomy.sections
+
+    def count(self, node_id: str) -> int:
+        return self.catalog.count_under(node_id)
+
+    def blocks(self, section: TaxonomyNode) -> list[Block]:
+        blocks = []
+        for placed in self._under(section):
+            papers = tuple(self.views[p.id] for p in self.catalog.by_category.get(placed.node.id, []))
+            blocks.append(Block(placed.node, placed.depth, papers, self.count(placed.node.id)))
+        return blocks
+
+    def _under(self, section: TaxonomyNode) -> Iterator[Placed]:
+        for placed in self.taxonomy:
+            if placed.depth > 1 and placed.section.id == section.id:
+                yield placed
+
+    @cached_property
+    def latest(self) -> list[PaperView]:
+        """The latest additions: by the day they joined the list, then by the paper's date."""
+        papers = sorted(self.catalog.papers, key=lambda p: (p.added, p.date, p.title.casefold()), reverse=True)
+        return [self.views[p.id] for p in papers[:LATEST_COUNT]]
+
+    @property
+    def leaf_count(self) -> int:
+        return len(self.taxonomy.leaf_ids)
+
+    def category_ids(self, paper: Paper) -> list[str]:
+        """The paper's leaves and every node above them, for the category filter."""
+        ids: list[str] = []
+        for leaf in paper.categories:
+            placed = self.taxonomy[leaf]
+            ids += [a.id for a in placed.ancestors] + [leaf]
+        return list(dict.fromkeys(ids))
+
+    # Filter choices for the All-papers page, each as (value, label, count).
+
+    @cached_property
+    def category_choices(self) -> list[tuple[str, str, int]]:
+        choices = []
+        for placed in self.taxonomy:
+            indent = "\u2003" * (placed.depth - 1)  # em spaces: options cannot hold markup
+            choices.append((placed.node.id, indent + placed.node.title, self.count(placed.node.id)))
+        return choices
+
+    @cached_property
+    def year_counts(self) -> list[tuple[str, int]]:
+        counts = Counter(str(p.year) for p in self.catalog.papers)
+        return sorted(counts.items(), reverse=True)
+
+    @cached_property
+    def venue_counts(self) -> list[tuple[str, int]]:
+        counts = Counter(venue_family(p.venue) for p in self.catalog.papers)
+        return sorted(counts.items(), key=lambda item: (-item[1], item[0].casefold()))
+
+    @cached_property
+    def badge_counts(self) -> list[tuple[str, int]]:
+        counts = Counter(value for view in self.views.values() for _, value in view.badges)
+        return sorted(counts.items(), key=lambda item: (-item[1], item[0].casefold()))
+
+    def filter_text(self, paper: Paper) -> str:
+        """What the free-text filter searches: title, authors, venue (lower-cased)."""
+        return " ".join([paper.title, *paper.authors, paper.venue, paper.arxiv or ""]).casefold()
+
+    # Charts for the statistics page.
+
+    def charts(self, from_page: str) -> list[Chart]:
+        papers_link = relative_link(from_page, PAPERS_PAGE)
+        by_year = [Bar(year, count, f"{papers_link}?{urlencode({'year': year})}")
+                   for year, count in sorted(self.year_counts)]
+        by_section = [Bar(section.title, self.count(section.id), relative_link(from_page, section_page(section.id)))
+                      for section in self.sections]
+        venues = self.venue_counts
+        by_venue = [Bar(name, count, f"{papers_link}?{urlencode({'venue': name})}")
+                    for name, count in venues[:TOP_VENUES]]
+        if len(venues) > TOP_VENUES:
+            by_venue.append(Bar(f"Other venues ({len(venues) - TOP_VENUES})",
+                                sum(count for _, count in venues[TOP_VENUES:]), None))
+        return [
+            Chart("chart-years", "Papers per year", "By the date of the paper's first public version.", by_year),
+            Chart("chart-sections", "Papers per top-level category",
+                  "Distinct papers under each section of the survey's taxonomy; a paper may sit in several.",
+                  by_section),
+            Chart("chart-venues", "Papers per venue", "Venues without their year; preprints are not yet "
+                  "published elsewhere.", by_venue),
+        ]
+
+
+# --- charts ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Bar:
+    label: str
+    value: int
+    href: str | None = None
+
+
+@dataclass(frozen=True)
+class Chart:
+    id: str
+    title: str
+    caption: str
+    bars: list[Bar]
+
+    @property
+    def svg(self) -> Markup:
+        return bar_chart_svg(self.id, self.title, self.bars)
+
+
+ROW_HEIGHT = 44
+BAR_HEIGHT = 14
+BAR_SPAN = 86  # percent of the width the longest bar takes; the rest holds its number
+
+
+def bar_chart_svg(chart_id: str, title: str, bars: list[Bar]) -> Markup:
+    """A horizontal bar chart as inline SVG: a label above each bar, the count after it.
+
+    Widths are percentages and heights pixels, so the chart fills any screen width without scaling its
+    text down on a phone. Colours come from CSS (classes ``al-chart__*``), so both palettes apply.
+    """
+    esc = html.escape
+    top = max((bar.value for bar in bars), default=0) or 1
+    height = ROW_HEIGHT * max(len(bars), 1) + 4
+    parts = [
+        f'<svg class="al-chart" id="{esc(chart_id)}" role="img" aria-labelledby="{esc(chart_id)}-title" '
+        f'width="100%" height="{height}" xmlns="http://www.w3.org/2000/svg">',
+        f'<title id="{esc(chart_id)}-title">{esc(title)}</title>',
+    ]
+    if not bars:
+        parts.append('<text class="al-chart__label" x="0" y="20">No papers yet.</text>')
+    for index, bar in enumerate(bars):
+        y = ROW_HEIGHT * index
+        width = max(BAR_SPAN * bar.value / top, 0.5)
+        row = [
+            f"<title>{esc(bar.label)}: {bar.value:,}</title>",
+            f'<text class="al-chart__label" x="0" y="{y + 15}">{esc(bar.label)}</text>',
+            f'<rect class="al-chart__bar" x="0" y="{y + 21}" width="{width:.2f}%" height="{BAR_HEIGHT}" rx="3"/>',
+            f'<text class="al-chart__value" x="{width:.2f}%" dx="6" y="{y + 33}">{bar.value:,}</text>',
+        ]
+        if bar.href:
+            parts.append(f'<a class="al-chart__row" href="{esc(bar.href)}">{"".join(row)}</a>')
+        else:
+            parts.append(f'<g class="al-chart__row">{"".join(row)}</g>')
+    parts.append("</svg>")
+    return Markup("".join(parts))
+
+
+# --- rendering ------------------------------------------------------------------------------------------
+
+
+def template_environment(root: Path) -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(root / TEMPLATES_DIR),
+        autoescape=True,  # HTML parts; Markdown parts use the `md` filter, which is also HTML-safe
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters.update(md=markdown_literal, mdurl=markdown_url, plural=plural, date_label=date_label)
+    env.globals.update(
+        markdown_link=markdown_link, relative_link=relative_link, section_page=section_page, venue_family=venue_family,
+        SURVEY_ARXIV=SURVEY_ARXIV, SURVEY_TITLE=SURVEY_TITLE, PAPERS_PAGE=PAPERS_PAGE,
+        STATISTICS_PAGE=STATISTICS_PAGE, HOME_PAGE=HOME_PAGE, LOGO=LOGO,
+    )  # fmt: skip
+    return env
+
+
+def site_pages(catalog: Catalog, *, logo: bool = False) -> dict[str, str]:
+    """Every generated page: its path (relative to docs_dir) → Markdown, in navigation order.
+
+    ``logo`` shows ``assets/images/lora.svg`` on the home page (set it when the file exists).
+    Raises :class:`jinja2.TemplateError` when a template is broken.
+    """
+    env = template_environment(catalog.root)
+    model = SiteModel(catalog, logo=logo)
+    today = dt.date.today().isoformat()
+    pages = {HOME_PAGE: env.get_template("index.md.j2").render(site=model, page=HOME_PAGE, today=today)}
+    section_template = env.get_template("section.md.j2")
+    for section in model.sections:
+        path = section_page(section.id)
+        pages[path] = section_template.render(site=model, page=path, section=section)
+    pages[PAPERS_PAGE] = env.get_template("papers.md.j2").render(site=model, page=PAPERS_PAGE)
+    pages[STATISTICS_PAGE] = env.get_template("statistics.md.j2").render(site=model, page=STATISTICS_PAGE)
+    return pages
+
+
+def site_nav(catalog: Catalog) -> list[dict[str, Any]]:
+    """The navigation, mirroring the taxonomy: one page per top-level section."""
+    return [
+        {"Home": HOME_PAGE},
+        {"Categories": [{section.title: section_page(section.id)} for section in catalog.taxonomy.sections]},
+        {"All papers": PAPERS_PAGE},
+        {"Statistics": STATISTICS_PAGE},
+    ]
+
+
+def problems_message(problems: list[Problem]) -> str:
+    shown = "\n".join(f"  {problem}" for problem in problems[:50])
+    more = f"\n  … and {len(problems) - 50} more" if len(problems) > 50 else ""
+    return (f"the site is not built: {plural(len(problems), 'problem')} in the records "
+            f"(run `awesome-lora check`):\n{shown}{more}")
+
+
+# --- building -------------------------------------------------------------------------------------------
+
+
+class _Collect(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(f"{record.levelname}: {record.getMessage()}")
+
+
+def build_site(root: Path, site_dir: Path | None = None, strict: bool = True) -> Path:
+    """Build the site of the project at ``root`` with MkDocs; return the directory it was written to.
+
+    Raises :class:`SiteBuildError` (with MkDocs' warnings and errors in its message) when the build fails.
+    """
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import Abort, BuildError, ConfigurationError
+
+    config_file = Path(root) / CONFIG_FILE
+    if not config_file.is_file():
+        raise SiteBuildError(f"no {CONFIG_FILE} in {root}")
+    overrides: dict[str, Any] = {"strict": strict}
+    if site_dir is not None:
+        overrides["site_dir"] = str(Path(site_dir).resolve())
+    logger = logging.getLogger("mkdocs")
+    collect = _Collect()
+    logger.addHandler(collect)
+    try:
+        try:
+            config = load_config(str(config_file), **overrides)
+        except (Abort, ConfigurationError) as error:
+            raise SiteBuildError(f"{config_file}: invalid configuration ({error})", collect.messages) from None
+        try:
+            build(config)
+        except (Abort, BuildError, ConfigurationError, OSError) as error:
+            raise SiteBuildError(f"mkdocs build failed: {error}", collect.messages) from None
+    finally:
+        logger.removeHandler(collect)
+    return Path(config.site_dir)
