@@ -13,6 +13,8 @@ from . import __version__
 from .problems import Problem, ProblemsFound
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
+# Everything `build` writes (folders as a whole): a change to any of them means the next build runs in full.
+BUILD_OUTPUTS = ("README.md", "lists", "schema", ".github/ISSUE_TEMPLATE", "public")
 
 
 def find_root(start: Path) -> Path:
@@ -48,6 +50,13 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
+    from . import state
+
+    if not args.check and not args.force and state.up_to_date(args.root, BUILD_OUTPUTS):
+        print("Nothing changed since the last build (use --force to build anyway).")
+        return EXIT_OK
+    state.forget(args.root)
+
     from .build import generated_files, stale_files, write_files
 
     catalog = _load(args)
@@ -65,6 +74,7 @@ def cmd_build(args: argparse.Namespace) -> int:
     changed = write_files(args.root, files)
     for name in sorted(set(files) | set(changed)):
         print(f"{'removed' if name not in files else 'wrote' if name in changed else 'unchanged'} {name}")
+    state.remember(args.root, BUILD_OUTPUTS)
     return EXIT_OK
 
 
@@ -125,6 +135,7 @@ def parser() -> argparse.ArgumentParser:
 
     build = commands.add_parser("build", help="regenerate README.md from the records")
     build.add_argument("--check", action="store_true", help="write nothing; exit 1 if a generated file is stale")
+    build.add_argument("--force", action="store_true", help="build even if nothing changed since the last build")
     build.set_defaults(run=cmd_build)
 
     importing = commands.add_parser("import", help="create records from a Markdown awesome list")
