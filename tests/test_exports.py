@@ -244,6 +244,8 @@ def test_title_protection_braces_words_not_the_title(real, tricky):
 def test_the_dora_key_and_the_key_format(real):
     keys = citation_keys(real)
     assert keys["dora"] == "liu2024dora"
+    # The list's own collision: both 'Cones' papers are by Liu et al. in 2023, added the same day (then by id).
+    assert (keys["cones"], keys["cones-2"]) == ("liu2023cones", "liu2023conesa")
     assert all(re.fullmatch(r"[a-z]+(?:19|20)\d\d[a-z0-9]+", key) for key in keys.values()), keys
     assert len(set(keys.values())) == len(keys)
 
@@ -302,6 +304,7 @@ ENTRY_TYPES = {  # venue → entry type, the field naming where it appeared, and
     "WWW 2024 Companion": ("inproceedings", "booktitle", "WWW 2024 Companion"),
     "IJCAI 2023 Workshop": ("inproceedings", "booktitle", "IJCAI 2023 Workshop"),
     "Proceedings of the Foo Conference 2023": ("inproceedings", "booktitle", "Proceedings of the Foo Conference 2023"),
+    "ACM MM 2024": ("inproceedings", "booktitle", "ACM MM 2024"),
     "TMLR 2024": ("article", "journal", "TMLR"),
     "TACL 2023": ("article", "journal", "TACL"),
     "Mathematics 2023": ("article", "journal", "Mathematics"),

@@ -111,6 +111,24 @@ def cmd_import(args: argparse.Namespace) -> int:
     return EXIT_PROBLEMS if result.problems else EXIT_OK
 
 
+def cmd_export(args: argparse.Namespace) -> int:
+    from .exports import render_export
+
+    catalog = _load(args)
+    if catalog.problems:
+        report(catalog.problems, args.github)
+        return EXIT_PROBLEMS
+    text = render_export(catalog, args.format)
+    if args.output:
+        from .files import write_atomic
+
+        write_atomic(args.output, text)
+        print(f"wrote {args.output} ({len(catalog.records)} papers)")
+    else:
+        sys.stdout.write(text)
+    return EXIT_OK
+
+
 def _date(text: str) -> dt.date:
     try:
         return dt.date.fromisoformat(text)
@@ -145,6 +163,10 @@ def parser() -> argparse.ArgumentParser:
     importing.add_argument("--report", type=Path, help="write the review report here instead of printing it")
     importing.add_argument("--dry-run", action="store_true", help="write no record; show what would happen")
     importing.set_defaults(run=cmd_import)
+    export = commands.add_parser("export", help="the list as BibTeX, JSON, CSV or an Atom feed")
+    export.add_argument("format", choices=["bibtex", "json", "csv", "atom"])
+    export.add_argument("-o", "--output", type=Path, help="write to this file (default: standard output)")
+    export.set_defaults(run=cmd_export)
     return main
 
 

@@ -38,6 +38,7 @@ import json
 import re
 import unicodedata
 import xml.etree.ElementTree as ET
+from pathlib import Path
 from collections.abc import Iterable, Mapping
 from typing import Any, Literal
 from urllib.parse import quote
@@ -123,9 +124,9 @@ def venue_kind(venue: str) -> VenueKind:
 
     In order: 'preprint' is a preprint; a venue with 'Workshop', 'Companion', 'Findings', 'Proceedings',
     'Conference' or 'Symposium' in it is a conference; one with 'Journal', 'Transactions' or 'Letters' is
-    a journal; a venue :func:`~awesome_lora.venues.parse_venue` recognises is a journal if it is one of
-    :data:`JOURNALS` (TACL, TMLR, TPAMI, IJCV, JMLR) and a conference otherwise; anything else
-    ('Mathematics 2023', 'Nature Communications 2024') is a journal.
+    a journal; a venue :func:`~awesome_lora.venues.parse_venue` recognises as one of :data:`CONFERENCES`
+    (the canonical venues but TACL, TMLR, TPAMI, IJCV, JMLR) is a conference; anything else (those
+    journals, 'Mathematics 2023', 'Nature Communications 2024') is a journal.
     """
     if venue.strip().casefold() == PREPRINT:
         return "preprint"
@@ -134,8 +135,10 @@ def venue_kind(venue: str) -> VenueKind:
     if _JOURNAL_WORDS.search(venue):
         return "journal"
     parsed = parse_venue(venue)
-    if parsed is not None:
-        return "journal" if parsed.name.removeprefix("Findings of ") in JOURNALS else "conference"
+    if parsed is not None and parsed.name.removeprefix("Findings of ") in CONFERENCES:
+        return "conference"
+    if CANONICAL_VENUES.get(journal_name(venue).casefold()) in CONFERENCES:  # 'ACM MM 2024', which parse_venue skips
+        return "conference"
     return "journal"
 
 
@@ -465,3 +468,31 @@ def render_atom(catalog: Catalog, site_url: str, limit: int = FEED_LIMIT) -> str
     ET.indent(feed, space="  ")
     body = ET.tostring(feed, encoding="unicode")
     return '<?xml version="1.0" encoding="utf-8"?>\n' + body + "\n"
+
+
+def configured_site_url(root: Path) -> str:
+    """The site's address from mkdocs.yml (`site_url`), which the feed's links are built on."""
+    try:
+        text = (root / "mkdocs.yml").read_text(encoding="utf-8")
+    except OSError:
+        return DEFAULT_SITE_URL
+    match = re.search(r"^site_url:\s*['\"]?([^'\"\s#]+)", text, re.MULTILINE)
+    url = match[1] if match else DEFAULT_SITE_URL
+    return url if url.endswith("/") else f"{url}/"
+
+
+DEFAULT_SITE_URL = "https://example.org/awesome-lora/"
+EXPORT_FORMATS = {"bibtex": "papers.bib", "json": "papers.json", "csv": "papers.csv", "atom": FEED_FILE}
+
+
+def render_export(catalog: Catalog, kind: str) -> str:
+    """One export by name (see ``EXPORT_FORMATS``)."""
+    if kind == "bibtex":
+        return render_bibtex(catalog)
+    if kind == "json":
+        return render_json(catalog)
+    if kind == "csv":
+        return render_csv(catalog)
+    if kind == "atom":
+        return render_atom(catalog, configured_site_url(catalog.root))
+    raise ValueError(f"unknown export {kind!r}; choose from {', '.join(EXPORT_FORMATS)}")
