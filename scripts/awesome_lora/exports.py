@@ -38,8 +38,8 @@ import json
 import re
 import unicodedata
 import xml.etree.ElementTree as ET
-from pathlib import Path
 from collections.abc import Iterable, Mapping
+from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import quote
 
