@@ -129,3 +129,23 @@ def test_shipped_records_are_valid(capsys):
 
     assert main(["--root", str(REPO), "validate"]) == 0
     assert "all valid" in capsys.readouterr().out
+
+
+def test_a_crash_on_one_record_does_not_stop_the_report(project, write_record, monkeypatch):
+    import awesome_lora.records as records
+
+    write_record("good", title="A good paper")
+    write_record("boom", title="Boom", arxiv="2106.09685")
+    write_record("bad", title="Bad", arxiv="2106.00001", colour="red")
+    real = records.parse_yaml
+
+    def flaky(text):
+        if "Boom" in text:
+            raise RuntimeError("simulated bug")
+        return real(text)
+
+    monkeypatch.setattr(records, "parse_yaml", flaky)
+    problems = problems_of(project)
+    assert "papers/boom.yaml:1: internal error while checking this file (RuntimeError: simulated bug); " \
+           "please report it" in problems
+    assert any(p.startswith("papers/bad.yaml") and "colour: unknown field" in p for p in problems)

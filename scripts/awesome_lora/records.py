@@ -51,7 +51,16 @@ def validation_context(taxonomy: Taxonomy, today: dt.date | None = None) -> dict
 
 
 def load_record(path: Path, display: str, context: dict[str, Any]) -> Record | list[Problem]:
-    """One file → a :class:`Record`, or every problem found in it."""
+    """One file → a :class:`Record`, or every problem found in it; never raises, so that one file that
+    trips over a bug in this tool does not hide the report on all the others."""
+    try:
+        return _load_record(path, display, context)
+    except Exception as error:  # reported, located, and the run goes on
+        message = f"internal error while checking this file ({type(error).__name__}: {error}); please report it"
+        return [Problem(display, 1, "", message, "internal")]
+
+
+def _load_record(path: Path, display: str, context: dict[str, Any]) -> Record | list[Problem]:
     problems: list[Problem] = []
     if path.suffix != RECORD_SUFFIX:
         return [Problem(display, 1, "", f"not a record: paper files end in '{RECORD_SUFFIX}'", "file")]
