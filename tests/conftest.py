@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from awesome_lora.importer import record_text
+from awesome_lora.records import record_text
 from awesome_lora.yamlfile import dump_yaml
 
 REPO = Path(__file__).resolve().parent.parent

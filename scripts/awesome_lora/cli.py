@@ -129,6 +129,52 @@ def cmd_export(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_add(args: argparse.Namespace) -> int:
+    from .adding import AddError, PaperRequest, add_paper, choose_categories, parse_identifier
+
+    catalog = _load(args)
+    if catalog.problems:
+        print(f"note: the list has {len(catalog.problems)} problem(s) elsewhere; `awesome-lora validate` shows them",
+              file=sys.stderr)  # fmt: skip
+    request = PaperRequest(
+        arxiv=parse_identifier(args.paper) if args.paper else None, title=args.title, authors=args.author or [],
+        date=args.date, venue=args.venue, pdf=args.pdf, code=args.code or [], categories=args.category or [],
+        architecture=args.architecture, size=args.size, record_id=args.id,
+    )  # fmt: skip
+    if not request.categories:
+        if not sys.stdin.isatty():
+            leaves = ", ".join(catalog.taxonomy.leaf_ids)
+            raise AddError(f"give one or more --category: the leaf ids of taxonomy.yaml are {leaves}")
+        request.categories = choose_categories(catalog, input, print)
+    display, text, entry = add_paper(catalog, request, added=args.added, dry_run=args.dry_run)
+    if args.dry_run:
+        sys.stdout.write(text)
+    else:
+        print(f"wrote {display}")
+    if entry and (entry.journal_ref or entry.doi) and not args.venue:
+        print(f"note: arXiv says it was published ({entry.journal_ref or entry.doi}); set `venue` accordingly",
+              file=sys.stderr)  # fmt: skip
+    return EXIT_OK
+
+
+def cmd_audit(args: argparse.Namespace) -> int:
+    from .arxiv import ArxivClient
+    from .audit import apply_fixes, audit
+
+    catalog = _load(args)
+    ids = sorted({record.paper.arxiv for record in catalog.records if record.paper.arxiv})
+    print(f"asking arXiv about {len(ids)} papers, {ArxivClient().batch_size} per request…", file=sys.stderr)
+    result = audit(catalog, ArxivClient().fetch(ids))
+    report([finding.problem() for finding in result.findings], args.github)
+    safe = sum(1 for finding in result.findings if finding.safe)
+    print(f"{result.checked} papers checked against arXiv: {len(result.findings)} finding(s), {safe} safe to fix"
+          + ("" if args.fix or not safe else " (run with --fix to apply them)"))  # fmt: skip
+    if args.fix:
+        for line in apply_fixes(catalog, result):
+            print(f"fixed {line}")
+    return EXIT_PROBLEMS if result.findings and not args.fix else EXIT_OK
+
+
 def _date(text: str) -> dt.date:
     try:
         return dt.date.fromisoformat(text)
@@ -163,11 +209,57 @@ def parser() -> argparse.ArgumentParser:
     importing.add_argument("--report", type=Path, help="write the review report here instead of printing it")
     importing.add_argument("--dry-run", action="store_true", help="write no record; show what would happen")
     importing.set_defaults(run=cmd_import)
+    add = commands.add_parser("add", help="add a paper from its arXiv id (or from options)")
+    add.add_argument("paper", nargs="?", help="arXiv id or URL, e.g. 2402.09353 or https://arxiv.org/abs/2402.09353")
+    add.add_argument("--category", action="append", metavar="ID", help="a leaf id of taxonomy.yaml (repeatable)")
+    add.add_argument("--code", action="append", metavar="URL", help="a link to the paper's code (repeatable)")
+    add.add_argument("--venue", help="e.g. 'ICLR 2024' (default: preprint)")
+    add.add_argument("--title", help="the title (default: arXiv's)")
+    add.add_argument("--author", action="append", metavar="NAME", help="an author, in order (default: arXiv's)")
+    add.add_argument("--date", help="first public version, YYYY-MM (default: arXiv's first version)")
+    add.add_argument("--pdf", metavar="URL", help="link to the paper, for papers not on arXiv")
+    add.add_argument("--architecture", help="architecture badge, e.g. DecoderOnly")
+    add.add_argument("--size", help="size badge, e.g. LLM")
+    add.add_argument("--id", help="the record id (default: made from the title)")
+    add.add_argument("--added", type=_date, help="the `added` date (default: today)")
+    add.add_argument("--dry-run", action="store_true", help="print the record instead of writing it")
+    add.set_defaults(run=cmd_add)
+
+    auditing = commands.add_parser("audit", help="compare records with arXiv (titles, authors, dates, publication)")
+    auditing.add_argument("--fix", action="store_true", help="apply the safe corrections and print them")
+    auditing.set_defaults(run=cmd_audit)
+
     export = commands.add_parser("export", help="the list as BibTeX, JSON, CSV or an Atom feed")
     export.add_argument("format", choices=["bibtex", "json", "csv", "atom"])
     export.add_argument("-o", "--output", type=Path, help="write to this file (default: standard output)")
     export.set_defaults(run=cmd_export)
     return main
+
+
+def explain(error: Exception) -> str | None:
+    """A message for the errors a user can meet (bad input, the network), or None for a bug.
+
+    The network modules are imported only here, after something went wrong, so that commands that never
+    touch the network (build, validate) do not pay for loading them.
+    """
+    module = type(error).__module__
+    if module.startswith("jinja2"):  # a broken template: say where
+        where = f"{getattr(error, 'filename', None) or getattr(error, 'name', None) or 'a template'}"
+        line = getattr(error, "lineno", None)
+        return f"{where}{f':{line}' if line else ''}: template error: {getattr(error, 'message', error)}"
+    if not module.startswith("awesome_lora."):
+        return None
+    from .adding import AddError
+    from .arxiv import ArxivIdError, ArxivNotFound
+    from .http import NetworkError, OfflineError
+
+    if isinstance(error, AddError | ArxivIdError | ArxivNotFound):
+        return str(error)
+    if isinstance(error, OfflineError):
+        return f"{error}\nThis command needs the network; nothing was written."
+    if isinstance(error, NetworkError):
+        return f"{error}\nNothing was written; try again later."
+    return None
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -177,6 +269,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return args.run(args)
     except ProblemsFound as error:
         report(error.problems, args.github)
+        return EXIT_PROBLEMS
+    except Exception as error:
+        explanation = explain(error)
+        if explanation is None:
+            raise
+        print(f"error: {explanation}", file=sys.stderr)
         return EXIT_PROBLEMS
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)

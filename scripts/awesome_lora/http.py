@@ -102,6 +102,7 @@ class TimeoutSession(requests.Session):
 def _retry(retries: int, backoff: float) -> Retry:
     options: dict[str, Any] = {
         "total": retries,
+        "connect": min(retries, 1),  # a refused connection or unknown host rarely heals: say "offline" soon
         "backoff_factor": backoff,
         "status_forcelist": sorted(RETRY_STATUSES),
         "allowed_methods": frozenset({"GET", "HEAD"}),

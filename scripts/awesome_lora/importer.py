@@ -24,15 +24,15 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from .catalog import Catalog
-from .editor_schema import MODELINE
 from .files import write_new
 from .problems import Problem, ProblemsFound
+from .records import new_record_id, record_text
 from .schema import ARXIV_ID_PATTERN, Paper
 from .taxonomy import Taxonomy
-from .text import normalize_title, slugify
+from .text import normalize_title
 from .validation import problems_from_validation_error
 from .venues import PREPRINT, Venue, parse_venue, venue_from_url
-from .yamlfile import YamlDocument, YamlError, dump_yaml, parse_yaml
+from .yamlfile import YamlDocument, YamlError, parse_yaml
 
 # ---------------------------------------------------------------------------------------------- parsing
 
@@ -538,21 +538,6 @@ def _flag_copied_authors(candidates: list[Candidate], source: str) -> None:
             seen[authors] = candidate
 
 
-def _new_id(fields: dict[str, Any], taken: set[str]) -> str:
-    title = fields["title"]
-    head = title.split(":", 1)[0]
-    base = slugify(head, 4) if ":" in title and len(head.split()) <= 4 else slugify(title, 6)
-    base = base or "paper"
-    family = slugify(fields["authors"][0].split()[-1], 1) if fields.get("authors") else ""
-    for option in (base, f"{base}-{family}" if family else "", f"{base}-{str(fields.get('date') or '')[:4]}"):
-        if option and option not in taken:
-            return option
-    number = 2
-    while f"{base}-{number}" in taken:
-        number += 1
-    return f"{base}-{number}"
-
-
 def import_markdown(
     text: str,
     source: str,
@@ -575,7 +560,7 @@ def import_markdown(
         if known:
             result.unchanged.append(f"{label} → {known.display}")
             continue
-        record_id = _new_id(candidate.fields, taken)
+        record_id = new_record_id(candidate.fields, taken)
         data = {"id": record_id, **{k: v for k, v in candidate.fields.items() if v not in (None, [], "")}}
         path = papers_dir / f"{record_id}.yaml"
         display = f"papers/{record_id}.yaml"
@@ -601,10 +586,3 @@ def import_markdown(
         result.written.append(display)
     return result
 
-
-RECORD_HEADER = f"{MODELINE}\n"
-
-
-def record_text(paper: Paper) -> str:
-    """The YAML text of a record, as the tools write it (fixed field order, a header comment)."""
-    return RECORD_HEADER + dump_yaml(paper.to_record())

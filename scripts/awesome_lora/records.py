@@ -13,11 +13,13 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from .editor_schema import MODELINE
 from .problems import Problem
 from .schema import PAPER_ID_PATTERN, PATTERN_HINTS, Paper
 from .taxonomy import Taxonomy
+from .text import slugify
 from .validation import problems_from_validation_error
-from .yamlfile import YamlDocument, YamlError, parse_yaml
+from .yamlfile import YamlDocument, YamlError, dump_yaml, parse_yaml
 
 RECORD_SUFFIX = ".yaml"
 MAX_RECORD_BYTES = 64 * 1024  # a record is about 1 KB; anything near this is not a paper record
@@ -160,3 +162,25 @@ def _display(path: Path, root: Path) -> str:
         return path.relative_to(root).as_posix()
     except ValueError:
         return path.as_posix()
+
+
+def new_record_id(fields: dict[str, Any], taken: set[str]) -> str:
+    """A readable id for a new record: the short name before a colon ('dora'), else the first words of
+    the title; on a clash, the first author's family name, then the year, then a number."""
+    title = fields["title"]
+    head = title.split(":", 1)[0]
+    base = slugify(head, 4) if ":" in title and len(head.split()) <= 4 else slugify(title, 6)
+    base = base or "paper"
+    family = slugify(fields["authors"][0].split()[-1], 1) if fields.get("authors") else ""
+    for option in (base, f"{base}-{family}" if family else "", f"{base}-{str(fields.get('date') or '')[:4]}"):
+        if option and option not in taken:
+            return option
+    number = 2
+    while f"{base}-{number}" in taken:
+        number += 1
+    return f"{base}-{number}"
+
+
+def record_text(paper: Paper) -> str:
+    """The YAML text of a record as the tools write it: the editor-schema line, then the fields in order."""
+    return f"{MODELINE}\n{dump_yaml(paper.to_record())}"
