@@ -62,14 +62,22 @@ def write_record(project: Path) -> Callable[..., Path]:
 
 @pytest.fixture
 def shipped_project(tmp_path: Path) -> Path:
-    """A copy of the project as shipped (records included), safe to modify."""
-    root = tmp_path / "repo"
-    root.mkdir()
-    for name in ("taxonomy.yaml", "README.md"):
-        shutil.copy(REPO / name, root / name)
-    for folder in ("templates", "papers", "schema", ".github/ISSUE_TEMPLATE"):
-        shutil.copytree(REPO / folder, root / folder)
+    """A copy of the project as shipped (records, site sources and generated files), safe to modify."""
+    from .site_fixtures import copy_site_inputs
+
+    root = copy_site_inputs(tmp_path / "repo")
+    shutil.copy(REPO / "README.md", root / "README.md")
+    for folder in ("papers", "schema", ".github/ISSUE_TEMPLATE"):
+        shutil.copytree(REPO / folder, root / folder, dirs_exist_ok=True)
     return root
+
+
+@pytest.fixture
+def small_site_project(tmp_path: Path) -> Path:
+    """A project with the real site sources and a handful of records: quick to build in full."""
+    from .site_fixtures import make_project
+
+    return make_project(tmp_path / "small")
 
 
 __all__ = ["LIST_SEED", "REPO", "SEED_MAP", "SURVEY_SEED", "minimal_record", "record_text"]

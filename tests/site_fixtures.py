@@ -8,6 +8,7 @@ date, and both badges.
 from __future__ import annotations
 
 import datetime as dt
+import re
 import shutil
 from dataclasses import dataclass
 from html.parser import HTMLParser
@@ -30,7 +31,8 @@ RECORDS: list[dict] = [
      "authors": ["Edward J. Hu", "Yelong Shen", "Phillip Wallis", "Zeyuan Allen-Zhu", "Yuanzhi Li",
                  "Shean Wang", "Lu Wang", "Weizhu Chen"],
      "venue": "ICLR 2022", "date": "2021-06", "arxiv": "2106.09685", "code": ["https://github.com/microsoft/LoRA"],
-     "categories": ["theoretical-analysis"], "architecture": "DecoderOnly", "size": "LLM", "added": dt.date(2024, 7, 1)},
+     "categories": ["theoretical-analysis"], "architecture": "DecoderOnly", "size": "LLM",
+     "added": dt.date(2024, 7, 1)},
     {"id": "two-leaves-one-section", "title": "Singular Values Meet Initialisation",
      "authors": ["Ada Lovelace", "Alan Turing"], "venue": "NeurIPS 2023", "date": "2023-05",
      "arxiv": "2305.00001", "categories": ["svd-based-methods", "initialization-improvement"],
@@ -98,24 +100,38 @@ class Ref:
     rel: str = ""
 
 
+VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr",
+        "path", "rect", "circle", "polygon", "line"}
+
+
 class PageParser(HTMLParser):
-    """Collects ids, references (href/src), inline styles and the text of script elements."""
+    """Collects ids (in order), elements with their attributes, references (href/src), inline styles,
+    the text of script elements, and the text of every element that has an id."""
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
-        self.ids: set[str] = set()
+        self.id_list: list[str] = []
+        self.elements: list[tuple[str, dict[str, str]]] = []
         self.refs: list[Ref] = []
         self.scripts: list[str] = []
         self.styles: list[str] = []
+        self.text_by_id: dict[str, str] = {}
+        self._open: list[tuple[str, str | None]] = []
         self._in: str | None = None
+
+    @property
+    def ids(self) -> set[str]:
+        return set(self.id_list)
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         values = {name: value or "" for name, value in attrs}
+        self.elements.append((tag, values))
         if "id" in values:
-            self.ids.add(values["id"])
+            self.id_list.append(values["id"])
+            self.text_by_id.setdefault(values["id"], "")
         if tag == "a" and "name" in values:
-            self.ids.add(values["name"])
-        for attribute in ("href", "src", "xlink:href", "action", "poster", "data"):
+            self.id_list.append(values["name"])
+        for attribute in ("href", "src", "xlink:href", "action", "poster", "data", "srcset"):
             if attribute in values:
                 self.refs.append(Ref(tag, attribute, values[attribute], values.get("rel", "")))
         if "style" in values:
@@ -124,16 +140,37 @@ class PageParser(HTMLParser):
             self._in = tag
             if tag == "script":
                 self.scripts.append("")
+        if tag not in VOID:
+            self._open.append((tag, values.get("id")))
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.handle_starttag(tag, attrs)
+        if tag not in VOID:
+            self.handle_endtag(tag)
 
     def handle_endtag(self, tag: str) -> None:
         if tag == self._in:
             self._in = None
+        for index in range(len(self._open) - 1, -1, -1):
+            if self._open[index][0] == tag:
+                del self._open[index:]
+                break
 
     def handle_data(self, data: str) -> None:
         if self._in == "script":
             self.scripts[-1] += data
         elif self._in == "style":
             self.styles.append(data)
+        for _, element_id in self._open:
+            if element_id is not None:
+                self.text_by_id[element_id] += data
+
+    def heading_text(self, element_id: str) -> str:
+        """An element's text without the permalink sign MkDocs appends to headings."""
+        return self.text_by_id[element_id].removesuffix("¶").strip()
+
+    def rows(self) -> list[dict[str, str]]:
+        return [attrs for tag, attrs in self.elements if tag == "tr" and "data-id" in attrs]
 
 
 def parse_page(path: Path) -> PageParser:
@@ -158,3 +195,80 @@ def resolve(site: Path, page: Path, url: str) -> tuple[Path, str] | None:
     if parts.path.endswith("/") or target.is_dir():
         target = target / "index.html"
     return target, unquote(parts.fragment)
+
+
+# --- whole-site checks, shared by the fixture and the real project -----------------------------------
+
+LOADING_RELS = {"stylesheet", "icon", "shortcut", "apple-touch-icon", "preload", "modulepreload", "prefetch",
+                "preconnect", "dns-prefetch", "manifest", "mask-icon"}
+_CSS_URL = re.compile(r"""url\(\s*['"]?([^'")]+)""")
+
+
+def html_pages(site: Path) -> dict[Path, PageParser]:
+    return {path: parse_page(path) for path in sorted(site.rglob("*.html"))}
+
+
+def broken_references(site: Path, pages: dict[Path, PageParser], base_path: str = "/") -> list[str]:
+    """Every relative href/src (and #fragment) of every page that points to nothing in the built site.
+
+    ``base_path`` is the path of site_url: 404.html uses root-relative links under it.
+    """
+    problems = []
+    for page, parsed in pages.items():
+        for ref in parsed.refs:
+            url = ref.value
+            if ref.attribute == "srcset" or not url or is_external(url):
+                continue
+            if url.startswith("/"):
+                if not url.startswith(base_path):
+                    problems.append(f"{page.relative_to(site)}: {url} is outside the site")
+                    continue
+                url = "/" + url[len(base_path):]
+                page_for_resolve = site / "index.html"
+            else:
+                page_for_resolve = page
+            resolved = resolve(site, page_for_resolve, url)
+            if resolved is None:
+                continue
+            target, fragment = resolved
+            where = f"{page.relative_to(site)}: <{ref.tag} {ref.attribute}={ref.value!r}>"
+            if not target.is_file():
+                problems.append(f"{where}: no file {target.relative_to(site)}")
+            elif fragment and target.suffix == ".html":
+                target_ids = pages[target].ids if target in pages else parse_page(target).ids
+                if fragment not in target_ids:
+                    problems.append(f"{where}: no id {fragment!r} in {target.relative_to(site)}")
+    return problems
+
+
+def duplicate_ids(site: Path, pages: dict[Path, PageParser]) -> list[str]:
+    problems = []
+    for page, parsed in pages.items():
+        seen: set[str] = set()
+        for element_id in parsed.id_list:
+            if element_id in seen:
+                problems.append(f"{page.relative_to(site)}: id {element_id!r} is used twice")
+            seen.add(element_id)
+    return problems
+
+
+def remote_loads(site: Path, pages: dict[Path, PageParser]) -> list[str]:
+    """Everything a page would load from another host (outbound <a href> links are not loads)."""
+    problems = []
+    for page, parsed in pages.items():
+        name = page.relative_to(site)
+        for ref in parsed.refs:
+            if ref.tag == "a" or (ref.tag == "link" and not LOADING_RELS & set(ref.rel.lower().split())):
+                continue
+            urls = [part.strip().split(" ")[0] for part in ref.value.split(",")] if ref.attribute == "srcset" \
+                else [ref.value]
+            problems += [f"{name}: <{ref.tag} {ref.attribute}={url!r}>" for url in urls if is_external(url)]
+        for style in parsed.styles:
+            problems += [f"{name}: style url({url})" for url in _CSS_URL.findall(style) if is_external(url)]
+        if any(attrs.get("data-md-component") == "source" for _, attrs in parsed.elements):
+            problems.append(f"{name}: the header's repository widget fetches from api.github.com")
+    for css in sorted(site.rglob("*.css")):
+        text = css.read_text(encoding="utf-8")
+        problems += [f"{css.relative_to(site)}: url({url})" for url in _CSS_URL.findall(text) if is_external(url)]
+        problems += [f"{css.relative_to(site)}: @import" for _ in re.findall(r"@import", text)]
+    return problems

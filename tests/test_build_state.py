@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import os
+import shutil
 
 import pytest
 
 from awesome_lora.cli import main
+
+from .conftest import REPO
 
 
 def build(root, capsys) -> str:
@@ -15,11 +18,13 @@ def build(root, capsys) -> str:
 
 
 @pytest.fixture
-def built(shipped_project, capsys):
-    out = build(shipped_project, capsys)
-    assert "Nothing changed" not in out
-    assert "Nothing changed" in build(shipped_project, capsys)
-    return shipped_project
+def built(small_site_project, capsys):
+    root = small_site_project
+    shutil.copy(REPO / "papers" / "dora.yaml", root / "papers" / "dora.yaml")
+    out = build(root, capsys)
+    assert "Nothing changed" not in out and (root / "public" / "index.html").is_file()
+    assert "Nothing changed" in build(root, capsys)
+    return root
 
 
 def test_nothing_changed_is_recognised(built, capsys):
@@ -41,7 +46,8 @@ def test_any_input_change_rebuilds_and_is_picked_up(built, capsys, change):
     elif change == "add":
         text = (papers / "dora.yaml").read_text()
         (papers / "dora-twin.yaml").write_text(
-            text.replace("id: dora", "id: dora-twin").replace("2402.09353", "2402.09999")
+            text.replace("id: dora", "id: dora-twin")
+            .replace("2402.09353", "2402.09999")
             .replace("DoRA: Weight-Decomposed", "TwinDoRA: Weight-Decomposed")
         )
         expect = "TwinDoRA"
@@ -72,3 +78,23 @@ def test_a_generated_file_edited_by_hand_is_rebuilt(built, capsys):
 def test_force_builds_anyway(built, capsys):
     assert main(["--root", str(built), "build", "--force"]) == 0
     assert "Nothing changed" not in capsys.readouterr().out
+
+
+def test_a_deleted_site_is_rebuilt(built, capsys):
+    shutil.rmtree(built / "public")
+    assert "Nothing changed" not in build(built, capsys)
+    assert (built / "public" / "index.html").is_file()
+
+
+def test_a_build_that_fails_halfway_leaves_readme_and_site_as_they_were(built, capsys):
+    readme, index = built / "README.md", built / "public" / "index.html"
+    before = (readme.read_bytes(), index.read_bytes())
+    path = built / "papers" / "dora.yaml"
+    path.write_text(path.read_text().replace("DoRA: Weight-Decomposed", "DoRA: Renamed"))  # README would change
+    template = built / "templates" / "site" / "index.md.j2"
+    template.write_text(template.read_text() + "\n{% if %}\n")  # but the site cannot be built
+    assert main(["--root", str(built), "build"]) == 1
+    err = capsys.readouterr().err
+    assert "the site could not be built; nothing was written" in err and "Traceback" not in err
+    assert (readme.read_bytes(), index.read_bytes()) == before
+    assert not list(built.glob(".build-*"))  # no temporary folder left behind

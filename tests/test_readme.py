@@ -146,7 +146,7 @@ def test_build_writes_and_check_detects_staleness(shipped_project, capsys):
     (shipped_project / "README.md").write_text("edited by hand\n", encoding="utf-8")
     assert main(["--root", root, "build", "--check"]) == 1
     assert "README.md is stale" in capsys.readouterr().err
-    assert main(["--root", root, "build"]) == 0
+    assert main(["--root", root, "build", "--no-site"]) == 0
     assert main(["--root", root, "build", "--check"]) == 0
     shutil.copy(REPO / "papers" / "dora.yaml", shipped_project / "papers" / "dora-copy.yaml")
     assert main(["--root", root, "build", "--check"]) == 1  # dora-copy.yaml is invalid (id, duplicates)
@@ -158,6 +158,7 @@ def test_build_writes_nothing_when_records_are_invalid(shipped_project, capsys):
     (shipped_project / "papers" / "broken.yaml").write_text("id: broken\n", encoding="utf-8")
     assert main(["--root", str(shipped_project), "build"]) == 1
     assert readme.read_bytes() == before
+    assert not (shipped_project / "public").exists()
     assert "Nothing was written" in capsys.readouterr().err
 
 

@@ -9,6 +9,8 @@ from .editor_schema import SCHEMA_FILE, render_json_schema
 from .files import write_atomic
 from .render import LISTS_DIR, render_issue_form, render_markdown_files
 
+SITE_DIR = "public"
+
 ISSUE_FORM = ".github/ISSUE_TEMPLATE/suggest-a-paper.yml"
 
 
@@ -52,3 +54,26 @@ def write_files(root: Path, files: dict[str, str]) -> list[str]:
     for name in leftovers:
         (root / name).unlink()
     return changed + leftovers
+
+
+def publish(root: Path, catalog: Catalog, files: dict[str, str], with_site: bool = True) -> list[str]:
+    """Build the site into a temporary folder first; only when that worked, write the repository's files
+    and put the new site in place of the old one. A build that fails leaves README.md and the site as
+    they were."""
+    import shutil
+    import tempfile
+
+    from .site import build_site
+
+    if not with_site:
+        return write_files(root, files)
+    with tempfile.TemporaryDirectory(dir=root, prefix=".build-") as work:
+        staged = Path(work) / SITE_DIR
+        build_site(root, site_dir=staged, catalog=catalog)
+        changed = write_files(root, files)
+        target = root / SITE_DIR
+        if target.exists():
+            target.rename(Path(work) / "previous")  # removed with the temporary folder
+        staged.rename(target)
+        shutil.rmtree(Path(work) / "previous", ignore_errors=True)
+    return changed

@@ -52,12 +52,12 @@ def cmd_validate(args: argparse.Namespace) -> int:
 def cmd_build(args: argparse.Namespace) -> int:
     from . import state
 
-    if not args.check and not args.force and state.up_to_date(args.root, BUILD_OUTPUTS):
+    if not args.check and not args.force and not args.no_site and state.up_to_date(args.root, BUILD_OUTPUTS):
         print("Nothing changed since the last build (use --force to build anyway).")
         return EXIT_OK
     state.forget(args.root)
 
-    from .build import generated_files, stale_files, write_files
+    from .build import SITE_DIR, generated_files, publish, stale_files
 
     catalog = _load(args)
     if catalog.problems:
@@ -71,10 +71,18 @@ def cmd_build(args: argparse.Namespace) -> int:
             what = "should be removed" if name not in files else "is stale: it is not what the records produce"
             print(f"{name} {what}; run `awesome-lora build`.", file=sys.stderr)
         return EXIT_PROBLEMS if stale else EXIT_OK
-    changed = write_files(args.root, files)
+    from .site import SiteBuildError
+
+    try:
+        changed = publish(args.root, catalog, files, with_site=not args.no_site)
+    except SiteBuildError as error:
+        print(f"error: the site could not be built; nothing was written.\n{error}", file=sys.stderr)
+        return EXIT_PROBLEMS
     for name in sorted(set(files) | set(changed)):
         print(f"{'removed' if name not in files else 'wrote' if name in changed else 'unchanged'} {name}")
-    state.remember(args.root, BUILD_OUTPUTS)
+    if not args.no_site:
+        print(f"wrote the site to {SITE_DIR}/ (preview: python -m http.server -d {SITE_DIR})")
+        state.remember(args.root, BUILD_OUTPUTS)
     return EXIT_OK
 
 
@@ -197,9 +205,10 @@ def parser() -> argparse.ArgumentParser:
     validate = commands.add_parser("validate", help="check every paper file and the list as a whole")
     validate.set_defaults(run=cmd_validate)
 
-    build = commands.add_parser("build", help="regenerate README.md from the records")
+    build = commands.add_parser("build", help="regenerate README.md (and lists/, schema/) and build the site")
     build.add_argument("--check", action="store_true", help="write nothing; exit 1 if a generated file is stale")
     build.add_argument("--force", action="store_true", help="build even if nothing changed since the last build")
+    build.add_argument("--no-site", action="store_true", help="write the repository's files only, not the site")
     build.set_defaults(run=cmd_build)
 
     importing = commands.add_parser("import", help="create records from a Markdown awesome list")

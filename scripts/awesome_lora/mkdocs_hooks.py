@@ -24,7 +24,7 @@ _build: dict[str, Catalog] = {}
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
     root = Path(config.config_file_path).parent
     try:
-        catalog = load_catalog(root)
+        catalog = site.preloaded_catalog(root) or load_catalog(root)
     except ProblemsFound as error:
         raise PluginError(site.problems_message(error.problems)) from None
     if catalog.problems:

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
@@ -171,11 +171,12 @@ class PaperView:
     @property
     def links(self) -> list[Link]:
         paper = self.paper
-        links = [Link("PDF" if paper.pdf and paper.pdf.lower().endswith(".pdf") else "Paper",
-                      ":material-file-document-outline:", paper.paper_url)]
-        abs_url = f"https://arxiv.org/abs/{paper.arxiv}" if paper.arxiv else None
-        if abs_url and abs_url != paper.paper_url:
-            links.append(Link("arXiv", ":simple-arxiv:", abs_url))
+        links = []
+        if paper.pdf:
+            label = "PDF" if urlsplit(paper.pdf).path.lower().endswith(".pdf") else "Paper"
+            links.append(Link(label, ":material-file-document-outline:", paper.pdf))
+        if paper.arxiv:
+            links.append(Link("arXiv", ":simple-arxiv:", f"https://arxiv.org/abs/{paper.arxiv}"))
         for number, url in enumerate(paper.code, start=1):
             label = "Code" if len(paper.code) == 1 else f"Code {number}"
             icon = ":fontawesome-brands-github:" if "github.com" in url.lower() else ":material-code-braces:"
@@ -331,41 +332,39 @@ class Chart:
         return bar_chart_svg(self.id, self.title, self.bars)
 
 
-ROW_HEIGHT = 44
+ROW_HEIGHT = 40
 BAR_HEIGHT = 14
 BAR_SPAN = 86  # percent of the width the longest bar takes; the rest holds its number
 
 
 def bar_chart_svg(chart_id: str, title: str, bars: list[Bar]) -> Markup:
-    """A horizontal bar chart as inline SVG: a label above each bar, the count after it.
+    """A horizontal bar chart: one inline SVG per bar (label above, count after), each a link when it has one.
 
     Widths are percentages and heights pixels, so the chart fills any screen width without scaling its
-    text down on a phone. Colours come from CSS (classes ``al-chart__*``), so both palettes apply.
+    text down on a phone. Colours come from CSS (classes ``al-chart__*``), so both palettes apply. Links
+    are HTML around the SVGs (an SVG ``<a>`` breaks material's instant navigation).
     """
     esc = html.escape
     top = max((bar.value for bar in bars), default=0) or 1
-    height = ROW_HEIGHT * max(len(bars), 1) + 4
-    parts = [
-        f'<svg class="al-chart" id="{esc(chart_id)}" role="img" aria-labelledby="{esc(chart_id)}-title" '
-        f'width="100%" height="{height}" xmlns="http://www.w3.org/2000/svg">',
-        f'<title id="{esc(chart_id)}-title">{esc(title)}</title>',
-    ]
+    parts = [f'<div class="al-chart" id="{esc(chart_id)}" role="list" aria-label="{esc(title)}">']
     if not bars:
-        parts.append('<text class="al-chart__label" x="0" y="20">No papers yet.</text>')
-    for index, bar in enumerate(bars):
-        y = ROW_HEIGHT * index
+        parts.append('<p class="al-empty">No papers yet.</p>')
+    for bar in bars:
         width = max(BAR_SPAN * bar.value / top, 0.5)
-        row = [
-            f"<title>{esc(bar.label)}: {bar.value:,}</title>",
-            f'<text class="al-chart__label" x="0" y="{y + 15}">{esc(bar.label)}</text>',
-            f'<rect class="al-chart__bar" x="0" y="{y + 21}" width="{width:.2f}%" height="{BAR_HEIGHT}" rx="3"/>',
-            f'<text class="al-chart__value" x="{width:.2f}%" dx="6" y="{y + 33}">{bar.value:,}</text>',
-        ]
+        label = f"{bar.label}: {bar.value:,}"
+        svg = (
+            f'<svg class="al-chart__svg" width="100%" height="{ROW_HEIGHT}" role="img" '
+            f'xmlns="http://www.w3.org/2000/svg"><title>{esc(label)}</title>'
+            f'<text class="al-chart__label" x="0" y="14">{esc(bar.label)}</text>'
+            f'<rect class="al-chart__bar" x="0" y="20" width="{width:.2f}%" height="{BAR_HEIGHT}" rx="3"/>'
+            f'<text class="al-chart__value" x="{width:.2f}%" dx="6" y="32">{bar.value:,}</text></svg>'
+        )
         if bar.href:
-            parts.append(f'<a class="al-chart__row" href="{esc(bar.href)}">{"".join(row)}</a>')
+            parts.append(f'<a class="al-chart__row" role="listitem" href="{esc(bar.href)}" '
+                         f'aria-label="{esc(label)}">{svg}</a>')
         else:
-            parts.append(f'<g class="al-chart__row">{"".join(row)}</g>')
-    parts.append("</svg>")
+            parts.append(f'<div class="al-chart__row" role="listitem">{svg}</div>')
+    parts.append("</div>")
     return Markup("".join(parts))
 
 
@@ -423,7 +422,7 @@ def problems_message(problems: list[Problem]) -> str:
     shown = "\n".join(f"  {problem}" for problem in problems[:50])
     more = f"\n  … and {len(problems) - 50} more" if len(problems) > 50 else ""
     return (f"the site is not built: {plural(len(problems), 'problem')} in the records "
-            f"(run `awesome-lora check`):\n{shown}{more}")
+            f"(run `awesome-lora validate`):\n{shown}{more}")
 
 
 # --- building -------------------------------------------------------------------------------------------
@@ -438,11 +437,31 @@ class _Collect(logging.Handler):
         self.messages.append(f"{record.levelname}: {record.getMessage()}")
 
 
-def build_site(root: Path, site_dir: Path | None = None, strict: bool = True) -> Path:
+_preloaded: dict[Path, Catalog] = {}
+
+
+def preloaded_catalog(root: Path) -> Catalog | None:
+    """The catalog that :func:`build_site` was given for ``root``, so the hook does not read the files again."""
+    return _preloaded.get(Path(root).resolve())
+
+
+def build_site(
+    root: Path, site_dir: Path | None = None, strict: bool = True, catalog: Catalog | None = None
+) -> Path:
     """Build the site of the project at ``root`` with MkDocs; return the directory it was written to.
 
+    ``catalog``, when given, is the already loaded list (the hook uses it instead of loading it again).
     Raises :class:`SiteBuildError` (with MkDocs' warnings and errors in its message) when the build fails.
     """
+    if catalog is not None:
+        _preloaded[Path(root).resolve()] = catalog
+    try:
+        return _build_site(root, site_dir, strict)
+    finally:
+        _preloaded.pop(Path(root).resolve(), None)
+
+
+def _build_site(root: Path, site_dir: Path | None, strict: bool) -> Path:
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
     from mkdocs.exceptions import Abort, BuildError, ConfigurationError

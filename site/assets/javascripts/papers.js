@@ -4,7 +4,7 @@
 (function () {
   "use strict";
 
-  var FILTERS = ["q", "category", "year", "venue", "badge"];
+  var FILTERS = ["text", "category", "year", "venue", "badge"];
   var DEFAULT_SORT = "date-descending";
 
   function fold(text) {
@@ -61,7 +61,7 @@
     function apply() {
       var filters = {};
       FILTERS.forEach(function (name) { filters[name] = form.elements[name].value.trim(); });
-      var terms = fold(filters.q).split(/\s+/).filter(Boolean);
+      var terms = fold(filters.text).split(/\s+/).filter(Boolean);
       var shown = 0;
       rows.forEach(function (row) {
         var visible = matches(row, terms, filters);
