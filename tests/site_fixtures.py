@@ -21,43 +21,108 @@ REPO = Path(__file__).resolve().parent.parent
 HOOK = Path("scripts/awesome_lora/mkdocs_hooks.py")
 SITE_INPUTS = ("mkdocs.yml", "taxonomy.yaml", "site", "templates")
 
-HOSTILE_TITLE = (
-    "<script>alert(1)</script> *x* | y _z_ `code` [x](javascript:alert(1)) :smile: Crème brûlée & \\ {#id}"
-)
+HOSTILE_TITLE = "<script>alert(1)</script> *x* | y _z_ `code` [x](javascript:alert(1)) :smile: Crème brûlée & \\ {#id}"
 HOSTILE_AUTHORS = ["<img src=x onerror=alert(2)>", "José *Bold* Müller", "A_B | C `d`", "Zoë [y](javascript:z)"]
 
 RECORDS: list[dict] = [
-    {"id": "lora", "title": "LoRA: Low-Rank Adaptation of Large Language Models",
-     "authors": ["Edward J. Hu", "Yelong Shen", "Phillip Wallis", "Zeyuan Allen-Zhu", "Yuanzhi Li",
-                 "Shean Wang", "Lu Wang", "Weizhu Chen"],
-     "venue": "ICLR 2022", "date": "2021-06", "arxiv": "2106.09685", "code": ["https://github.com/microsoft/LoRA"],
-     "categories": ["theoretical-analysis"], "architecture": "DecoderOnly", "size": "LLM",
-     "added": dt.date(2024, 7, 1)},
-    {"id": "two-leaves-one-section", "title": "Singular Values Meet Initialisation",
-     "authors": ["Ada Lovelace", "Alan Turing"], "venue": "NeurIPS 2023", "date": "2023-05",
-     "arxiv": "2305.00001", "categories": ["svd-based-methods", "initialization-improvement"],
-     "added": dt.date(2024, 7, 2)},
-    {"id": "two-sections", "title": "Experts Speaking Many Languages",
-     "authors": ["Grace Hopper"], "venue": "ACL 2024", "date": "2024-02", "arxiv": "2402.00002",
-     "code": ["https://github.com/example/experts", "https://gitlab.com/example/experts-mirror"],
-     "categories": ["mixture-of-lora-experts", "language-tasks"], "architecture": "EncoderDecoder",
-     "added": dt.date(2024, 7, 3)},
-    {"id": "hostile-title", "title": HOSTILE_TITLE, "authors": HOSTILE_AUTHORS,
-     "venue": "NeurIPS 2023 Workshop", "date": "2023-11", "pdf": "https://example.org/paper.pdf?a=1&b=(2)",
-     "categories": ["parameter-pruning"], "size": "LLM", "added": dt.date(2024, 7, 4)},
-    {"id": "quantised-preprint", "title": "Quantised Adapters Without Tears",
-     "authors": ["Émilie du Châtelet"], "venue": "preprint", "date": "2024", "pdf": "https://example.org/q",
-     "categories": ["ptq-based-methods"], "added": dt.date(2024, 7, 5)},
-    {"id": "federated-clients", "title": "Federated Clients Disagree",
-     "authors": ["Katherine Johnson", "Dorothy Vaughan"], "venue": "ICML 2024", "date": "2024-03",
-     "arxiv": "2403.00003", "categories": ["data-heterogeneity"], "added": dt.date(2024, 7, 6)},
-    {"id": "vision-adapters", "title": "Seeing Through Low Ranks",
-     "authors": ["Hedy Lamarr"], "venue": "CVPR 2024", "date": "2023-12", "arxiv": "2312.00004",
-     "pdf": "https://openaccess.example.com/vision.pdf", "categories": ["vision-tasks"],
-     "architecture": "EncoderOnly", "size": "ViT", "added": dt.date(2024, 7, 7)},
-    {"id": "serving-many", "title": "Serving a Thousand Adapters",
-     "authors": ["Barbara Liskov"], "venue": "MLSys 2024", "date": "2022-10", "arxiv": "2210.00005",
-     "categories": ["parallel-inference"], "added": dt.date(2024, 7, 8)},
+    {
+        "id": "lora",
+        "title": "LoRA: Low-Rank Adaptation of Large Language Models",
+        "authors": [
+            "Edward J. Hu",
+            "Yelong Shen",
+            "Phillip Wallis",
+            "Zeyuan Allen-Zhu",
+            "Yuanzhi Li",
+            "Shean Wang",
+            "Lu Wang",
+            "Weizhu Chen",
+        ],
+        "venue": "ICLR 2022",
+        "date": "2021-06",
+        "arxiv": "2106.09685",
+        "code": ["https://github.com/microsoft/LoRA"],
+        "categories": ["theoretical-analysis"],
+        "architecture": "DecoderOnly",
+        "size": "LLM",
+        "added": dt.date(2024, 7, 1),
+    },
+    {
+        "id": "two-leaves-one-section",
+        "title": "Singular Values Meet Initialisation",
+        "authors": ["Ada Lovelace", "Alan Turing"],
+        "venue": "NeurIPS 2023",
+        "date": "2023-05",
+        "arxiv": "2305.00001",
+        "categories": ["svd-based-methods", "initialization-improvement"],
+        "added": dt.date(2024, 7, 2),
+    },
+    {
+        "id": "two-sections",
+        "title": "Experts Speaking Many Languages",
+        "authors": ["Grace Hopper"],
+        "venue": "ACL 2024",
+        "date": "2024-02",
+        "arxiv": "2402.00002",
+        "code": ["https://github.com/example/experts", "https://gitlab.com/example/experts-mirror"],
+        "categories": ["mixture-of-lora-experts", "language-tasks"],
+        "architecture": "EncoderDecoder",
+        "added": dt.date(2024, 7, 3),
+    },
+    {
+        "id": "hostile-title",
+        "title": HOSTILE_TITLE,
+        "authors": HOSTILE_AUTHORS,
+        "venue": "NeurIPS 2023 Workshop",
+        "date": "2023-11",
+        "pdf": "https://example.org/paper.pdf?a=1&b=(2)",
+        "categories": ["parameter-pruning"],
+        "size": "LLM",
+        "added": dt.date(2024, 7, 4),
+    },
+    {
+        "id": "quantised-preprint",
+        "title": "Quantised Adapters Without Tears",
+        "authors": ["Émilie du Châtelet"],
+        "venue": "preprint",
+        "date": "2024",
+        "pdf": "https://example.org/q",
+        "categories": ["ptq-based-methods"],
+        "added": dt.date(2024, 7, 5),
+    },
+    {
+        "id": "federated-clients",
+        "title": "Federated Clients Disagree",
+        "authors": ["Katherine Johnson", "Dorothy Vaughan"],
+        "venue": "ICML 2024",
+        "date": "2024-03",
+        "arxiv": "2403.00003",
+        "categories": ["data-heterogeneity"],
+        "added": dt.date(2024, 7, 6),
+    },
+    {
+        "id": "vision-adapters",
+        "title": "Seeing Through Low Ranks",
+        "authors": ["Hedy Lamarr"],
+        "venue": "CVPR 2024",
+        "date": "2023-12",
+        "arxiv": "2312.00004",
+        "pdf": "https://openaccess.example.com/vision.pdf",
+        "categories": ["vision-tasks"],
+        "architecture": "EncoderOnly",
+        "size": "ViT",
+        "added": dt.date(2024, 7, 7),
+    },
+    {
+        "id": "serving-many",
+        "title": "Serving a Thousand Adapters",
+        "authors": ["Barbara Liskov"],
+        "venue": "MLSys 2024",
+        "date": "2022-10",
+        "arxiv": "2210.00005",
+        "categories": ["parallel-inference"],
+        "added": dt.date(2024, 7, 8),
+    },
 ]
 
 
@@ -100,8 +165,26 @@ class Ref:
     rel: str = ""
 
 
-VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr",
-        "path", "rect", "circle", "polygon", "line"}
+VOID = {
+    "area",
+    "base",
+    "br",
+    "col",
+    "embed",
+    "hr",
+    "img",
+    "input",
+    "link",
+    "meta",
+    "source",
+    "track",
+    "wbr",
+    "path",
+    "rect",
+    "circle",
+    "polygon",
+    "line",
+}
 
 
 class PageParser(HTMLParser):
@@ -199,8 +282,19 @@ def resolve(site: Path, page: Path, url: str) -> tuple[Path, str] | None:
 
 # --- whole-site checks, shared by the fixture and the real project -----------------------------------
 
-LOADING_RELS = {"stylesheet", "icon", "shortcut", "apple-touch-icon", "preload", "modulepreload", "prefetch",
-                "preconnect", "dns-prefetch", "manifest", "mask-icon"}
+LOADING_RELS = {
+    "stylesheet",
+    "icon",
+    "shortcut",
+    "apple-touch-icon",
+    "preload",
+    "modulepreload",
+    "prefetch",
+    "preconnect",
+    "dns-prefetch",
+    "manifest",
+    "mask-icon",
+}
 _CSS_URL = re.compile(r"""url\(\s*['"]?([^'")]+)""")
 
 
@@ -223,7 +317,7 @@ def broken_references(site: Path, pages: dict[Path, PageParser], base_path: str 
                 if not url.startswith(base_path):
                     problems.append(f"{page.relative_to(site)}: {url} is outside the site")
                     continue
-                url = "/" + url[len(base_path):]
+                url = "/" + url[len(base_path) :]
                 page_for_resolve = site / "index.html"
             else:
                 page_for_resolve = page
@@ -260,8 +354,11 @@ def remote_loads(site: Path, pages: dict[Path, PageParser]) -> list[str]:
         for ref in parsed.refs:
             if ref.tag == "a" or (ref.tag == "link" and not LOADING_RELS & set(ref.rel.lower().split())):
                 continue
-            urls = [part.strip().split(" ")[0] for part in ref.value.split(",")] if ref.attribute == "srcset" \
+            urls = (
+                [part.strip().split(" ")[0] for part in ref.value.split(",")]
+                if ref.attribute == "srcset"
                 else [ref.value]
+            )
             problems += [f"{name}: <{ref.tag} {ref.attribute}={url!r}>" for url in urls if is_external(url)]
         for style in parsed.styles:
             problems += [f"{name}: style url({url})" for url in _CSS_URL.findall(style) if is_external(url)]

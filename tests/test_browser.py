@@ -29,8 +29,14 @@ from . import site_fixtures as fx
 pytestmark = pytest.mark.browser
 
 CHROMIUM = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))  # Debian's chromium by default
-LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-               "--disable-sync", "--no-first-run"]
+LAUNCH_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 375, "height": 740}
 TIMEOUT_MS = 15_000
@@ -140,8 +146,10 @@ def _browser(chromium, base_url: str, screenshots: Path, viewport: dict, scheme:
 
     context.route("**/*", route)
     page = context.new_page()
-    page.on("console", lambda message: message.type == "error" and watch.console_errors.append(
-        f"{page.url}: {message.text}"))
+    page.on(
+        "console",
+        lambda message: message.type == "error" and watch.console_errors.append(f"{page.url}: {message.text}"),
+    )
     page.on("pageerror", lambda error: watch.page_errors.append(f"{page.url}: {error}"))
     page.on("framenavigated", lambda frame: frame == page.main_frame and watch.visited.append(frame.url))
 
@@ -177,7 +185,8 @@ def records_where(predicate) -> list[dict]:
 
 def visible_rows(browser: Browser) -> list[str]:
     return browser.page.eval_on_selector_all(
-        "#al-papers-table tbody tr", "rows => rows.filter(r => !r.hidden).map(r => r.dataset.id)")
+        "#al-papers-table tbody tr", "rows => rows.filter(r => !r.hidden).map(r => r.dataset.id)"
+    )
 
 
 def heading(locator) -> str:
@@ -216,8 +225,12 @@ def test_category_page_through_the_navigation(desktop: Browser) -> None:
 
 
 def test_pages_fit_a_phone(phone: Browser) -> None:
-    for path, name in (("", "home-phone"), ("categories/cross-task-generalization/", "category-phone"),
-                       ("papers/", "papers-phone"), ("statistics/", "statistics-phone")):
+    for path, name in (
+        ("", "home-phone"),
+        ("categories/cross-task-generalization/", "category-phone"),
+        ("papers/", "papers-phone"),
+        ("statistics/", "statistics-phone"),
+    ):
         phone.open(path)
         width = phone.page.evaluate("document.documentElement.scrollWidth")
         assert width <= PHONE["width"], f"{path or 'home'} scrolls sideways on a phone ({width}px)"
@@ -242,8 +255,11 @@ def test_search_finds_a_paper_by_title_and_by_author(desktop: Browser) -> None:
     section = page.locator(".md-search-result__link", has=page.locator("h2", has_text="Serving a Thousand Adapters"))
     section.first.click()
     anchor = paper_anchor("parallel-inference", "serving-many")
-    page.wait_for_url(lambda url: urlsplit(url).path.endswith("/categories/efficiency-improving/")
-                      and urlsplit(url).fragment == anchor)
+    page.wait_for_url(
+        lambda url: (
+            urlsplit(url).path.endswith("/categories/efficiency-improving/") and urlsplit(url).fragment == anchor
+        )
+    )
     assert heading(page.locator(f"#{anchor}")) == "Serving a Thousand Adapters"
 
 

@@ -128,9 +128,7 @@ def test_nav_mirrors_the_taxonomy(catalog) -> None:
     assert nav[0] == {"Home": "index.md"}
     sections = nav[1]["Categories"]
     assert [next(iter(item)) for item in sections] == [s.title for s in catalog.taxonomy.sections]
-    assert [next(iter(item.values())) for item in sections] == [
-        section_page(s.id) for s in catalog.taxonomy.sections
-    ]
+    assert [next(iter(item.values())) for item in sections] == [section_page(s.id) for s in catalog.taxonomy.sections]
 
 
 def test_site_pages_cover_every_section_and_are_not_committed(catalog) -> None:
@@ -151,8 +149,14 @@ def test_paper_anchors_cannot_collide_with_taxonomy_ids(catalog) -> None:
 
 
 def test_strict_build_writes_every_page(built: Path, catalog) -> None:
-    for page in ("index.html", "papers/index.html", "statistics/index.html", "404.html",
-                 "search/search_index.json", "sitemap.xml"):
+    for page in (
+        "index.html",
+        "papers/index.html",
+        "statistics/index.html",
+        "404.html",
+        "search/search_index.json",
+        "sitemap.xml",
+    ):
         assert (built / page).is_file(), page
     for section in catalog.taxonomy.sections:
         assert (built / "categories" / section.id / "index.html").is_file()
@@ -226,8 +230,12 @@ def test_the_link_checker_sees_a_broken_anchor(built: Path, pages, tmp_path: Pat
     copy = tmp_path / "public"
     shutil.copytree(built, copy)
     index = copy / "index.html"
-    index.write_text(index.read_text(encoding="utf-8").replace("</body>",
-                     '<a href="papers/#nowhere">x</a><a href="gone/">y</a></body>'), encoding="utf-8")
+    index.write_text(
+        index.read_text(encoding="utf-8").replace(
+            "</body>", '<a href="papers/#nowhere">x</a><a href="gone/">y</a></body>'
+        ),
+        encoding="utf-8",
+    )
     problems = fx.broken_references(copy, fx.html_pages(copy), SITE_URL_PATH)
     assert any("nowhere" in p for p in problems) and any("gone" in p for p in problems)
 
@@ -240,9 +248,11 @@ def test_nothing_is_loaded_from_another_host(built: Path, pages) -> None:
 
 def test_the_remote_load_check_sees_remote_assets(built: Path, tmp_path: Path) -> None:
     page = tmp_path / "index.html"
-    page.write_text('<script src="https://cdn.example.com/x.js"></script><link rel="stylesheet" '
-                    'href="//fonts.example.com/f.css"><img src="https://img.shields.io/b.svg">'
-                    '<div style="background: url(https://e.com/i.png)"></div><a href="https://ok.org">ok</a>')
+    page.write_text(
+        '<script src="https://cdn.example.com/x.js"></script><link rel="stylesheet" '
+        'href="//fonts.example.com/f.css"><img src="https://img.shields.io/b.svg">'
+        '<div style="background: url(https://e.com/i.png)"></div><a href="https://ok.org">ok</a>'
+    )
     problems = fx.remote_loads(tmp_path, fx.html_pages(tmp_path))
     assert len(problems) == 4, problems
 
@@ -284,12 +294,13 @@ def test_home_page_counts_latest_additions_citation_and_contributing(built: Path
     text = (built / "index.html").read_text(encoding="utf-8")
     assert f"<strong>{len(fx.RECORDS)} papers</strong>" in text
     assert f"<strong>{len(catalog.taxonomy.leaf_ids)} categories</strong>" in text
-    latest = [attrs["href"] for tag, attrs in parsed.elements
-              if tag == "a" and ANCHOR_SEPARATOR in attrs.get("href", "") and "categories/" in attrs["href"]]
-    newest_first = sorted(fx.RECORDS, key=lambda r: (r["added"], r["date"]), reverse=True)
-    assert [urlsplit(h).fragment.split(ANCHOR_SEPARATOR)[1] for h in latest[:3]] == [
-        r["id"] for r in newest_first[:3]
+    latest = [
+        attrs["href"]
+        for tag, attrs in parsed.elements
+        if tag == "a" and ANCHOR_SEPARATOR in attrs.get("href", "") and "categories/" in attrs["href"]
     ]
+    newest_first = sorted(fx.RECORDS, key=lambda r: (r["added"], r["date"]), reverse=True)
+    assert [urlsplit(h).fragment.split(ANCHOR_SEPARATOR)[1] for h in latest[:3]] == [r["id"] for r in newest_first[:3]]
     assert "2407.11046" in text and "A Survey on LoRA of Large Language Models" in text
     plain = html.unescape(re.sub(r"<[^>]+>", "", text))
     assert "awesome-lora add 2106.09685" in plain and "papers/<id>.yaml" in plain
@@ -304,8 +315,7 @@ def test_category_pages_have_taxonomy_headings_and_buttons(built: Path, pages, c
             if placed.section.id == section.id and placed.depth > 1:
                 assert placed.node.id in parsed.ids
     parsed = pages[section_html(built, "theoretical-analysis", catalog)]
-    buttons = {attrs["href"] for tag, attrs in parsed.elements
-               if tag == "a" and "md-button" in attrs.get("class", "")}
+    buttons = {attrs["href"] for tag, attrs in parsed.elements if tag == "a" and "md-button" in attrs.get("class", "")}
     assert {"https://arxiv.org/abs/2106.09685", "https://github.com/microsoft/LoRA"} <= buttons
     badges = [attrs for tag, attrs in parsed.elements if tag == "span" and "al-badge" in attrs.get("class", "")]
     assert len(badges) == 2
@@ -313,7 +323,7 @@ def test_category_pages_have_taxonomy_headings_and_buttons(built: Path, pages, c
 
 def test_toc_lists_the_taxonomy_not_the_papers(built: Path, catalog) -> None:
     text = section_html(built, "parameter-pruning", catalog).read_text(encoding="utf-8")
-    toc = text[text.index('class="md-nav md-nav--secondary"'):text.index("</nav>", text.index("md-nav--secondary"))]
+    toc = text[text.index('class="md-nav md-nav--secondary"') : text.index("</nav>", text.index("md-nav--secondary"))]
     assert 'href="#parameter-pruning"' in toc
     assert not re.search(rf'href="#[^"]*{ANCHOR_SEPARATOR}', toc)
 

@@ -146,6 +146,8 @@ def test_a_crash_on_one_record_does_not_stop_the_report(project, write_record, m
 
     monkeypatch.setattr(records, "parse_yaml", flaky)
     problems = problems_of(project)
-    assert "papers/boom.yaml:1: internal error while checking this file (RuntimeError: simulated bug); " \
-           "please report it" in problems
+    assert (
+        "papers/boom.yaml:1: internal error while checking this file (RuntimeError: simulated bug); "
+        "please report it" in problems
+    )
     assert any(p.startswith("papers/bad.yaml") and "colour: unknown field" in p for p in problems)

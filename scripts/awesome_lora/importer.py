@@ -585,4 +585,3 @@ def import_markdown(
                 continue
         result.written.append(display)
     return result
-

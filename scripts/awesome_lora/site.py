@@ -165,8 +165,11 @@ class PaperView:
     @property
     def badges(self) -> list[tuple[str, str]]:
         """(kind, text) for each badge: styled labels, never remote images."""
-        return [(kind, value) for kind, value in (("architecture", self.paper.architecture),
-                                                  ("size", self.paper.size)) if value]
+        return [
+            (kind, value)
+            for kind, value in (("architecture", self.paper.architecture), ("size", self.paper.size))
+            if value
+        ]
 
     @property
     def links(self) -> list[Link]:
@@ -212,13 +215,14 @@ class SiteModel:
     @cached_property
     def views(self) -> dict[str, PaperView]:
         """Paper id → view, in catalog order (newest first)."""
-        return {paper.id: PaperView(paper, tuple(self._location(leaf, paper.id) for leaf in paper.categories))
-                for paper in self.catalog.papers}
+        return {
+            paper.id: PaperView(paper, tuple(self._location(leaf, paper.id) for leaf in paper.categories))
+            for paper in self.catalog.papers
+        }
 
     def _location(self, leaf_id: str, paper_id: str) -> Location:
         placed = self.taxonomy[leaf_id]
-        return Location(placed.node, placed.section, section_page(placed.section.id),
-                        paper_anchor(leaf_id, paper_id))
+        return Location(placed.node, placed.section, section_page(placed.section.id), paper_anchor(leaf_id, paper_id))
 
     @property
     def sections(self) -> list[TaxonomyNode]:
@@ -290,23 +294,35 @@ class SiteModel:
 
     def charts(self, from_page: str) -> list[Chart]:
         papers_link = relative_link(from_page, PAPERS_PAGE)
-        by_year = [Bar(year, count, f"{papers_link}?{urlencode({'year': year})}")
-                   for year, count in sorted(self.year_counts)]
-        by_section = [Bar(section.title, self.count(section.id), relative_link(from_page, section_page(section.id)))
-                      for section in self.sections]
+        by_year = [
+            Bar(year, count, f"{papers_link}?{urlencode({'year': year})}") for year, count in sorted(self.year_counts)
+        ]
+        by_section = [
+            Bar(section.title, self.count(section.id), relative_link(from_page, section_page(section.id)))
+            for section in self.sections
+        ]
         venues = self.venue_counts
-        by_venue = [Bar(name, count, f"{papers_link}?{urlencode({'venue': name})}")
-                    for name, count in venues[:TOP_VENUES]]
+        by_venue = [
+            Bar(name, count, f"{papers_link}?{urlencode({'venue': name})}") for name, count in venues[:TOP_VENUES]
+        ]
         if len(venues) > TOP_VENUES:
-            by_venue.append(Bar(f"Other venues ({len(venues) - TOP_VENUES})",
-                                sum(count for _, count in venues[TOP_VENUES:]), None))
+            by_venue.append(
+                Bar(f"Other venues ({len(venues) - TOP_VENUES})", sum(count for _, count in venues[TOP_VENUES:]), None)
+            )
         return [
             Chart("chart-years", "Papers per year", "By the date of the paper's first public version.", by_year),
-            Chart("chart-sections", "Papers per top-level category",
-                  "Distinct papers under each section of the survey's taxonomy; a paper may sit in several.",
-                  by_section),
-            Chart("chart-venues", "Papers per venue", "Venues without their year; preprints are not yet "
-                  "published elsewhere.", by_venue),
+            Chart(
+                "chart-sections",
+                "Papers per top-level category",
+                "Distinct papers under each section of the survey's taxonomy; a paper may sit in several.",
+                by_section,
+            ),
+            Chart(
+                "chart-venues",
+                "Papers per venue",
+                "Venues without their year; preprints are not yet published elsewhere.",
+                by_venue,
+            ),
         ]
 
 
@@ -360,8 +376,9 @@ def bar_chart_svg(chart_id: str, title: str, bars: list[Bar]) -> Markup:
             f'<text class="al-chart__value" x="{width:.2f}%" dx="6" y="32">{bar.value:,}</text></svg>'
         )
         if bar.href:
-            parts.append(f'<a class="al-chart__row" role="listitem" href="{esc(bar.href)}" '
-                         f'aria-label="{esc(label)}">{svg}</a>')
+            parts.append(
+                f'<a class="al-chart__row" role="listitem" href="{esc(bar.href)}" aria-label="{esc(label)}">{svg}</a>'
+            )
         else:
             parts.append(f'<div class="al-chart__row" role="listitem">{svg}</div>')
     parts.append("</div>")
@@ -421,8 +438,10 @@ def site_nav(catalog: Catalog) -> list[dict[str, Any]]:
 def problems_message(problems: list[Problem]) -> str:
     shown = "\n".join(f"  {problem}" for problem in problems[:50])
     more = f"\n  … and {len(problems) - 50} more" if len(problems) > 50 else ""
-    return (f"the site is not built: {plural(len(problems), 'problem')} in the records "
-            f"(run `awesome-lora validate`):\n{shown}{more}")
+    return (
+        f"the site is not built: {plural(len(problems), 'problem')} in the records "
+        f"(run `awesome-lora validate`):\n{shown}{more}"
+    )
 
 
 # --- building -------------------------------------------------------------------------------------------
@@ -445,9 +464,7 @@ def preloaded_catalog(root: Path) -> Catalog | None:
     return _preloaded.get(Path(root).resolve())
 
 
-def build_site(
-    root: Path, site_dir: Path | None = None, strict: bool = True, catalog: Catalog | None = None
-) -> Path:
+def build_site(root: Path, site_dir: Path | None = None, strict: bool = True, catalog: Catalog | None = None) -> Path:
     """Build the site of the project at ``root`` with MkDocs; return the directory it was written to.
 
     ``catalog``, when given, is the already loaded list (the hook uses it instead of loading it again).
