@@ -348,3 +348,27 @@ def test_palette_toggle_switches_to_dark(desktop: Browser) -> None:
     page.locator("label.md-header__button[for^=__palette]:visible").click()
     page.wait_for_function("document.body.getAttribute('data-md-color-scheme') === 'slate'")
     desktop.screenshot("home-desktop-dark")
+
+
+def test_bibtex_button_copies_the_papers_entry(desktop: Browser) -> None:
+    record = next(r for r in fx.RECORDS if r.get("arxiv") and len(r["categories"]) == 1)
+    leaf = record["categories"][0]
+    anchor = paper_anchor(leaf, record["id"])
+    desktop.page.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=desktop.base_url.rstrip("/"))
+    desktop.open("")
+    desktop.page.get_by_role("link", name="Categories").first.click()  # instant navigation, no reload
+    desktop.page.goto(desktop.base_url + f"categories/{_section_of(leaf)}/#{anchor}")
+    button = desktop.page.locator(f"[id='{anchor}']").locator("xpath=..").locator(".al-bibtex")
+    key = button.get_attribute("data-bibtex-key")
+    button.click()
+    desktop.page.wait_for_function("b => b.textContent === 'Copied'", arg=button.element_handle())
+    copied = desktop.page.evaluate("navigator.clipboard.readText()")
+    assert copied.startswith("@") and f"{{{key},\n" in copied and copied.rstrip().endswith("}")
+    assert record["title"].split(":")[0] in copied
+    assert "\n@" not in copied  # one entry, not the whole file
+
+
+def _section_of(leaf: str) -> str:
+    from awesome_lora.taxonomy import Taxonomy
+
+    return Taxonomy.load(fx.REPO / "taxonomy.yaml")[leaf].section.id

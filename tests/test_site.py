@@ -133,7 +133,7 @@ def test_nav_mirrors_the_taxonomy(catalog) -> None:
 
 def test_site_pages_cover_every_section_and_are_not_committed(catalog) -> None:
     pages = site_pages(catalog)
-    assert set(pages) == {"index.md", "papers.md", "statistics.md"} | {
+    assert set(pages) == {"index.md", "papers.md", "statistics.md", "data.md"} | {
         section_page(s.id) for s in catalog.taxonomy.sections
     }
     committed = {p.relative_to(fx.REPO / "site").as_posix() for p in (fx.REPO / "site").rglob("*.md")}
@@ -413,3 +413,46 @@ def test_real_project_builds_and_checks_out(real_site: Path) -> None:
             section = catalog.taxonomy[leaf].section.id
             parsed = pages[real_site / "categories" / section / "index.html"]
             assert parsed.heading_text(paper_anchor(leaf, record.paper.id)) == record.paper.title
+
+
+def test_downloads_are_the_exports_and_every_page_links_the_feed(built: Path, pages, catalog) -> None:
+    from awesome_lora.exports import configured_site_url, render_atom, render_bibtex, render_csv, render_json
+
+    assert (built / "papers.bib").read_text(encoding="utf-8") == render_bibtex(catalog)
+    assert (built / "papers.json").read_text(encoding="utf-8") == render_json(catalog)
+    assert (built / "papers.csv").read_text(encoding="utf-8") == render_csv(catalog)
+    assert (built / "papers.schema.json").is_file()
+    assert (built / "feed.xml").read_text(encoding="utf-8") == render_atom(catalog, configured_site_url(fx.REPO))
+    for path, page in pages.items():
+        feeds = [a for tag, a in page.elements if tag == "link" and a.get("type") == "application/atom+xml"]
+        assert len(feeds) == 1, path
+        href = feeds[0]["href"]
+        if href.startswith("/"):  # 404.html is served at any address: its links start at the site's path
+            assert href == f"{SITE_URL_PATH}feed.xml"
+        else:
+            assert (path.parent / href).resolve() == (built / "feed.xml").resolve(), path
+
+
+def test_data_page_links_every_download_and_says_how_to_load_it(built: Path, pages) -> None:
+    data = pages[built / "data" / "index.html"]
+    links = {a.get("href") for tag, a in data.elements if tag == "a"}
+    for name in ("papers.bib", "papers.json", "papers.schema.json", "papers.csv", "feed.xml"):
+        assert f"../{name}" in links, name
+    text = html.unescape(re.sub(r"<[^>]+>", "", (built / "data" / "index.html").read_text(encoding="utf-8")))
+    assert "json.load(" in text and "pd.read_csv(" in text
+
+
+def test_every_entry_has_a_bibtex_button_for_its_own_key(built: Path, pages, catalog) -> None:
+    from awesome_lora.exports import citation_keys
+
+    keys = citation_keys(catalog)
+    bib = (built / "papers.bib").read_text(encoding="utf-8")
+    found = 0
+    for path, page in pages.items():
+        for tag, attributes in page.elements:
+            if tag == "button" and "al-bibtex" in (attributes.get("class") or ""):
+                key = attributes["data-bibtex-key"]
+                assert key in keys.values() and f"{{{key},\n" in bib
+                assert (path.parent / attributes["data-bibtex-url"]).resolve() == (built / "papers.bib").resolve()
+                found += 1
+    assert found == sum(len(p.categories) for p in catalog.papers)

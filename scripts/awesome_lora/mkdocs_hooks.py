@@ -36,7 +36,9 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
 def on_files(files: Files, config: MkDocsConfig) -> Files:
     catalog = _build["catalog"]
     try:
-        pages = site.site_pages(catalog, logo=(Path(config.docs_dir) / site.LOGO).is_file())
+        pages = site.site_pages(
+            catalog, logo=(Path(config.docs_dir) / site.LOGO).is_file(), site_url=config.site_url or ""
+        )
     except jinja2.TemplateError as error:
         where = f"{getattr(error, 'filename', None) or 'templates/site'}:{getattr(error, 'lineno', None) or '?'}"
         raise PluginError(f"{where}: template error: {error}") from None
@@ -44,6 +46,8 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     for path, content in pages.items():
         if files.get_file_from_path(path) is not None:
             raise PluginError(f"{config.docs_dir}/{path} has the path of a generated page: rename or remove it")
+        files.append(File.generated(config, path, content=content))
+    for path, content in site.site_downloads(catalog, config.site_url or "/").items():
         files.append(File.generated(config, path, content=content))
     config.nav = site.site_nav(catalog) + sorted(handwritten)
     return files

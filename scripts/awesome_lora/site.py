@@ -27,6 +27,15 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
 from .catalog import Catalog
+from .exports import (
+    FEED_FILE,
+    citation_keys,
+    render_atom,
+    render_bibtex,
+    render_csv,
+    render_json,
+    render_json_schema_of_dataset,
+)
 from .markdown import link_target
 from .problems import Problem
 from .schema import Paper
@@ -43,6 +52,7 @@ TOP_VENUES = 15
 HOME_PAGE = "index.md"
 PAPERS_PAGE = "papers.md"
 STATISTICS_PAGE = "statistics.md"
+DATA_PAGE = "data.md"
 SECTION_DIR = "categories"
 ANCHOR_SEPARATOR = "--"  # taxonomy and paper ids never contain two hyphens in a row
 
@@ -111,6 +121,11 @@ def relative_link(from_page: str, to_page: str, anchor: str = "") -> str:
     return f"{target}#{anchor}" if anchor else target
 
 
+def file_link(from_page: str, name: str) -> str:
+    """A link from a built page to a file at the site's root (papers.bib, feed.xml), for raw HTML."""
+    return posixpath.relpath(name, page_url(from_page) or ".")
+
+
 def markdown_link(from_page: str, to_page: str, anchor: str = "") -> str:
     """A Markdown link target from one source page to another; MkDocs checks and rewrites it."""
     target = posixpath.relpath(to_page, posixpath.dirname(from_page) or ".")
@@ -157,6 +172,7 @@ class Location:
 class PaperView:
     paper: Paper
     locations: tuple[Location, ...]
+    bibtex_key: str = ""
 
     @property
     def date_label(self) -> str:
@@ -213,10 +229,24 @@ class SiteModel:
         self.logo = logo
 
     @cached_property
+    def citation_keys(self) -> dict[str, str]:
+        """Paper id → its BibTeX key in papers.bib (what the copy-BibTeX buttons look up)."""
+        return citation_keys(self.catalog)
+
+    @cached_property
+    def newest_added(self) -> str:
+        """The latest `added` date of the list: pages show dates from the data, never the clock."""
+        return max((paper.added for paper in self.catalog.papers), default=dt.date(2024, 7, 15)).isoformat()
+
+    @cached_property
     def views(self) -> dict[str, PaperView]:
         """Paper id → view, in catalog order (newest first)."""
         return {
-            paper.id: PaperView(paper, tuple(self._location(leaf, paper.id) for leaf in paper.categories))
+            paper.id: PaperView(
+                paper,
+                tuple(self._location(leaf, paper.id) for leaf in paper.categories),
+                self.citation_keys[paper.id],
+            )
             for paper in self.catalog.papers
         }
 
@@ -399,14 +429,14 @@ def template_environment(root: Path) -> Environment:
     )
     env.filters.update(md=markdown_literal, mdurl=markdown_url, plural=plural, date_label=date_label)
     env.globals.update(
-        markdown_link=markdown_link, relative_link=relative_link, section_page=section_page, venue_family=venue_family,
-        SURVEY_ARXIV=SURVEY_ARXIV, SURVEY_TITLE=SURVEY_TITLE, PAPERS_PAGE=PAPERS_PAGE,
-        STATISTICS_PAGE=STATISTICS_PAGE, HOME_PAGE=HOME_PAGE, LOGO=LOGO,
+        markdown_link=markdown_link, relative_link=relative_link, file_link=file_link, section_page=section_page,
+        venue_family=venue_family, SURVEY_ARXIV=SURVEY_ARXIV, SURVEY_TITLE=SURVEY_TITLE, PAPERS_PAGE=PAPERS_PAGE,
+        STATISTICS_PAGE=STATISTICS_PAGE, HOME_PAGE=HOME_PAGE, LOGO=LOGO, DATA_PAGE=DATA_PAGE, FEED_FILE=FEED_FILE,
     )  # fmt: skip
     return env
 
 
-def site_pages(catalog: Catalog, *, logo: bool = False) -> dict[str, str]:
+def site_pages(catalog: Catalog, *, logo: bool = False, site_url: str = "") -> dict[str, str]:
     """Every generated page: its path (relative to docs_dir) → Markdown, in navigation order.
 
     ``logo`` shows ``assets/images/lora.svg`` on the home page (set it when the file exists).
@@ -414,15 +444,38 @@ def site_pages(catalog: Catalog, *, logo: bool = False) -> dict[str, str]:
     """
     env = template_environment(catalog.root)
     model = SiteModel(catalog, logo=logo)
-    today = dt.date.today().isoformat()
-    pages = {HOME_PAGE: env.get_template("index.md.j2").render(site=model, page=HOME_PAGE, today=today)}
+    pages = {HOME_PAGE: env.get_template("index.md.j2").render(site=model, page=HOME_PAGE)}
     section_template = env.get_template("section.md.j2")
     for section in model.sections:
         path = section_page(section.id)
         pages[path] = section_template.render(site=model, page=path, section=section)
     pages[PAPERS_PAGE] = env.get_template("papers.md.j2").render(site=model, page=PAPERS_PAGE)
     pages[STATISTICS_PAGE] = env.get_template("statistics.md.j2").render(site=model, page=STATISTICS_PAGE)
+    pages[DATA_PAGE] = env.get_template("data.md.j2").render(
+        site=model, page=DATA_PAGE, downloads=DOWNLOADS, site_url=site_url or "https://example.org/awesome-lora/"
+    )
     return pages
+
+
+# The list in other forms, written next to the pages by the site build: file → (label, media type).
+DOWNLOADS = {
+    "papers.bib": ("BibTeX", "application/x-bibtex"),
+    "papers.json": ("JSON", "application/json"),
+    "papers.schema.json": ("JSON Schema of papers.json", "application/schema+json"),
+    "papers.csv": ("CSV", "text/csv"),
+    FEED_FILE: ("Atom feed of the 50 latest additions", "application/atom+xml"),
+}
+
+
+def site_downloads(catalog: Catalog, site_url: str) -> dict[str, str]:
+    """The files of :data:`DOWNLOADS`, the same as ``awesome-lora export`` writes."""
+    return {
+        "papers.bib": render_bibtex(catalog),
+        "papers.json": render_json(catalog),
+        "papers.schema.json": render_json_schema_of_dataset(),
+        "papers.csv": render_csv(catalog),
+        FEED_FILE: render_atom(catalog, site_url),
+    }
 
 
 def site_nav(catalog: Catalog) -> list[dict[str, Any]]:
@@ -432,6 +485,7 @@ def site_nav(catalog: Catalog) -> list[dict[str, Any]]:
         {"Categories": [{section.title: section_page(section.id)} for section in catalog.taxonomy.sections]},
         {"All papers": PAPERS_PAGE},
         {"Statistics": STATISTICS_PAGE},
+        {"Data": DATA_PAGE},
     ]
 
 
