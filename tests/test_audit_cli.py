@@ -58,3 +58,17 @@ def test_audit_fix_applies_only_safe_corrections(api, listed, capsys):
     assert catalog.problems == []
     dora = next(r.paper for r in catalog.records if r.paper.id == "dora")
     assert (dora.title, dora.date) == ("DoRA: Weight-Decomposed Low-Rank Adaptation", "2024-02")
+
+
+def test_audit_offline_or_on_a_broken_answer_changes_nothing(listed, capsys, monkeypatch, httpserver):
+    before = {p.name: p.read_bytes() for p in (listed / "papers").iterdir()}
+    monkeypatch.setattr(arxiv_module, "make_session", lambda: make_session(retries=1, backoff=0.01))
+    monkeypatch.setenv("AWESOME_LORA_ARXIV_API", "http://127.0.0.1:9/api/query")
+    assert main(["--root", str(listed), "audit", "--fix"]) == 1
+    assert "are you offline?" in capsys.readouterr().err
+    monkeypatch.setenv("AWESOME_LORA_ARXIV_API", httpserver.url_for("/api/query"))
+    httpserver.expect_request("/api/query").respond_with_data(ATOM[: len(ATOM) // 2])  # cut off mid-way
+    assert main(["--root", str(listed), "audit", "--fix"]) == 1
+    err = capsys.readouterr().err
+    assert "not valid Atom" in err and "Traceback" not in err
+    assert {p.name: p.read_bytes() for p in (listed / "papers").iterdir()} == before
