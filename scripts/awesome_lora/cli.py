@@ -183,6 +183,21 @@ def cmd_audit(args: argparse.Namespace) -> int:
     return EXIT_PROBLEMS if result.findings and not args.fix else EXIT_OK
 
 
+def cmd_links(args: argparse.Namespace) -> int:
+    from .links import run_links
+
+    return run_links(args.root, max_age=dt.timedelta(days=args.max_age), workers=args.workers,
+                     per_host=args.per_host, report=args.report, github=args.github)  # fmt: skip
+
+
+def cmd_enrich(args: argparse.Namespace) -> int:
+    from .enrich import run_enrich
+
+    only = args.only
+    return run_enrich(args.root, cache=not args.no_cache, refresh=args.refresh,
+                      papers=only in (None, "papers"), repositories=only in (None, "repositories"))  # fmt: skip
+
+
 def _date(text: str) -> dt.date:
     try:
         return dt.date.fromisoformat(text)
@@ -237,6 +252,20 @@ def parser() -> argparse.ArgumentParser:
     auditing = commands.add_parser("audit", help="compare records with arXiv (titles, authors, dates, publication)")
     auditing.add_argument("--fix", action="store_true", help="apply the safe corrections and print them")
     auditing.set_defaults(run=cmd_audit)
+
+    links = commands.add_parser("links", help="check every link in the records (dead, moved, unknown)")
+    links.add_argument("--max-age", type=float, default=7, metavar="DAYS",
+                       help="re-check links checked longer ago than this (default 7; 0 re-checks all)")  # fmt: skip
+    links.add_argument("--workers", type=int, default=8, help="links checked at once (default 8)")
+    links.add_argument("--per-host", type=int, default=2, help="links checked at once on one host (default 2)")
+    links.add_argument("--report", type=Path, help="also write the report as Markdown to this file")
+    links.set_defaults(run=cmd_links)
+
+    enrich = commands.add_parser("enrich", help="fetch stars, archived flags and citation counts into data/")
+    enrich.add_argument("--only", choices=["papers", "repositories"], help="fetch only this part")
+    enrich.add_argument("--no-cache", action="store_true", help="do not use the on-disk HTTP cache")
+    enrich.add_argument("--refresh", action="store_true", help="revalidate every cached answer")
+    enrich.set_defaults(run=cmd_enrich)
 
     export = commands.add_parser("export", help="the list as BibTeX, JSON, CSV or an Atom feed")
     export.add_argument("format", choices=["bibtex", "json", "csv", "atom"])

@@ -15,6 +15,7 @@ from urllib.parse import quote
 import jinja2
 
 from .catalog import Catalog, paused_gc
+from .enrich import load_enrichment
 from .markdown import AnchorBook, escape_markdown, github_anchor, link_target
 from .schema import Paper
 from .taxonomy import TaxonomyNode
@@ -76,6 +77,15 @@ def pdf_url(paper: Paper) -> str:
     return paper.pdf or f"https://arxiv.org/pdf/{paper.arxiv}"
 
 
+def compact_number(number: int) -> str:
+    """1234 → 1.2k, 56789 → 57k: counts as readers glance at them."""
+    if number < 1000:
+        return str(number)
+    if number < 9_950:  # 9,950 and up would print as "10.0k"
+        return f"{number / 1000:.1f}k".replace(".0k", "k")
+    return f"{round(number / 1000)}k"
+
+
 def title_sentence(title: str) -> str:
     """The title as a sentence: a final period unless it already ends in punctuation."""
     return title if title.endswith((".", "?", "!")) else f"{title}."
@@ -98,6 +108,7 @@ def environment(templates_dir: Path) -> jinja2.Environment:
         badge=shields_badge,
         pdf_url=pdf_url,
         sentence=title_sentence,
+        compact=compact_number,
         yaml_string=json.dumps,  # a JSON string is a valid double-quoted YAML scalar
     )
     return env
@@ -128,7 +139,8 @@ class ListRenderer:
         self.budget = budget
         self.env = environment((templates_dir or catalog.root / TEMPLATES_DIR).resolve())
         entry = self.env.get_template("_entry.md.j2").module.entry  # type: ignore[attr-defined]
-        self.bodies = {record.paper.id: str(entry(record.paper)) for record in catalog.records}
+        meta = load_enrichment(catalog.root)  # stars, archived flags, citations: shown when known
+        self.bodies = {record.paper.id: str(entry(record.paper, meta)) for record in catalog.records}
         self.entries = {
             leaf: tuple(f"{number}. {self.bodies[paper.id]}" for number, paper in enumerate(papers, 1))
             for leaf, papers in catalog.by_category.items()

@@ -21,7 +21,7 @@ from .files import write_atomic
 
 STATE_FILE = ".cache/awesome-lora/build-state.json"
 # What the build reads, relative to the project root: files, and folders read recursively.
-INPUTS = ("papers", "taxonomy.yaml", "templates", "mkdocs.yml", "site")
+INPUTS = ("papers", "taxonomy.yaml", "templates", "mkdocs.yml", "site", "data")
 
 
 def _walk(path: Path) -> Iterable[os.DirEntry[str] | Path]:
