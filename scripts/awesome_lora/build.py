@@ -8,8 +8,7 @@ from .catalog import Catalog
 from .editor_schema import SCHEMA_FILE, render_json_schema
 from .files import write_atomic
 from .render import LISTS_DIR, render_issue_form, render_markdown_files
-
-SITE_DIR = "public"
+from .state import SITE_DIR
 
 ISSUE_FORM = ".github/ISSUE_TEMPLATE/suggest-a-paper.yml"
 

@@ -12,9 +12,7 @@ from pathlib import Path
 from . import __version__
 from .problems import Problem, ProblemsFound
 
-EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
-# Everything `build` writes (folders as a whole): a change to any of them means the next build runs in full.
-BUILD_OUTPUTS = ("README.md", "lists", "schema", ".github/ISSUE_TEMPLATE", "public")
+EXIT_OK, EXIT_PROBLEMS = 0, 1  # argparse exits with 2 on usage errors
 
 
 def find_root(start: Path) -> Path:
@@ -52,12 +50,12 @@ def cmd_validate(args: argparse.Namespace) -> int:
 def cmd_build(args: argparse.Namespace) -> int:
     from . import state
 
-    if not args.check and not args.force and not args.no_site and state.up_to_date(args.root, BUILD_OUTPUTS):
+    if not args.check and not args.force and not args.no_site and state.up_to_date(args.root, state.OUTPUTS):
         print("Nothing changed since the last build (use --force to build anyway).")
         return EXIT_OK
     state.forget(args.root)
 
-    from .build import SITE_DIR, generated_files, publish, stale_files
+    from .build import generated_files, publish, stale_files
 
     catalog = _load(args)
     if catalog.problems:
@@ -81,8 +79,8 @@ def cmd_build(args: argparse.Namespace) -> int:
     for name in sorted(set(files) | set(changed)):
         print(f"{'removed' if name not in files else 'wrote' if name in changed else 'unchanged'} {name}")
     if not args.no_site:
-        print(f"wrote the site to {SITE_DIR}/ (preview: python -m http.server -d {SITE_DIR})")
-        state.remember(args.root, BUILD_OUTPUTS)
+        print(f"wrote the site to {state.SITE_DIR}/ (preview: python -m http.server -d {state.SITE_DIR})")
+        state.remember(args.root, state.OUTPUTS)
     return EXIT_OK
 
 

@@ -22,6 +22,9 @@ from .files import write_atomic
 STATE_FILE = ".cache/awesome-lora/build-state.json"
 # What the build reads, relative to the project root: files, and folders read recursively.
 INPUTS = ("papers", "taxonomy.yaml", "templates", "mkdocs.yml", "site", "data")
+SITE_DIR = "public"
+# Everything `build` writes (folders as a whole): a change to any of them means the next build runs in full.
+OUTPUTS = ("README.md", "lists", "schema", ".github/ISSUE_TEMPLATE", SITE_DIR)
 
 
 def _walk(path: Path) -> Iterable[os.DirEntry[str] | Path]:
