@@ -148,10 +148,55 @@ def copy_site_inputs(destination: Path, source: Path = REPO) -> Path:
     return destination
 
 
-def make_project(destination: Path, records: list[dict] = RECORDS) -> Path:
+def make_project(destination: Path, records: list[dict] = RECORDS, split_threshold: int | None = None) -> Path:
     copy_site_inputs(destination)
     write_records(destination / "papers", records)
+    if split_threshold is not None:
+        set_split_threshold(destination, split_threshold)
     return destination
+
+
+def make_synthetic_project(destination: Path, count: int, split_threshold: int | None = None) -> Path:
+    """The site's inputs with ``count`` realistic synthetic records (awesome_lora.synthetic)."""
+    from awesome_lora.synthetic import write_synthetic_project
+
+    copy_site_inputs(destination)
+    write_synthetic_project(destination, count, REPO)
+    if split_threshold is not None:
+        set_split_threshold(destination, split_threshold)
+    return destination
+
+
+def set_split_threshold(root: Path, value: object) -> None:
+    """Set the hook's `split_threshold` (extra: awesome_lora:) in the project's mkdocs.yml."""
+    config = root / "mkdocs.yml"
+    text, count = re.subn(r"^(\s+split_threshold:).*$", rf"\g<1> {value}", config.read_text(encoding="utf-8"),
+                          flags=re.MULTILINE)  # fmt: skip
+    assert count == 1, "mkdocs.yml has no extra.awesome_lora.split_threshold"
+    config.write_text(text, encoding="utf-8")
+
+
+def rows_file(site: Path) -> dict:
+    """The All-papers table's data (papers/rows.json) with each row as a dict of its fields."""
+    import json
+
+    data = json.loads((site / "papers" / "rows.json").read_text(encoding="utf-8"))
+    data["rows"] = [dict(zip(data["fields"], row, strict=True)) for row in data["rows"]]
+    return data
+
+
+def row_links(site: Path, data: dict) -> list[str]:
+    """The links the table draws from the data file (as papers.js does), relative to the All-papers page."""
+    links = []
+    for leaf in data["leaves"]:
+        links.append(leaf["href"])
+    for row in data["rows"]:
+        links.append(f"{data['pages'][row['page']]}#{data['leaves'][row['categories'][0]]['id']}--{row['id']}")
+    return links
+
+
+def category_pages(site: Path) -> list[Path]:
+    return sorted(site.glob("categories/**/index.html"))
 
 
 # --- reading the built site --------------------------------------------------------------------------
@@ -310,28 +355,40 @@ def broken_references(site: Path, pages: dict[Path, PageParser], base_path: str 
     problems = []
     for page, parsed in pages.items():
         for ref in parsed.refs:
-            url = ref.value
-            if ref.attribute == "srcset" or not url or is_external(url):
+            if ref.attribute == "srcset":
                 continue
-            if url.startswith("/"):
-                if not url.startswith(base_path):
-                    problems.append(f"{page.relative_to(site)}: {url} is outside the site")
-                    continue
-                url = "/" + url[len(base_path) :]
-                page_for_resolve = site / "index.html"
-            else:
-                page_for_resolve = page
-            resolved = resolve(site, page_for_resolve, url)
-            if resolved is None:
-                continue
-            target, fragment = resolved
             where = f"{page.relative_to(site)}: <{ref.tag} {ref.attribute}={ref.value!r}>"
-            if not target.is_file():
-                problems.append(f"{where}: no file {target.relative_to(site)}")
-            elif fragment and target.suffix == ".html":
-                target_ids = pages[target].ids if target in pages else parse_page(target).ids
-                if fragment not in target_ids:
-                    problems.append(f"{where}: no id {fragment!r} in {target.relative_to(site)}")
+            problems += broken_links(site, page, [ref.value], pages, base_path, where)
+    return problems
+
+
+def broken_links(
+    site: Path, page: Path, urls: list[str], pages: dict[Path, PageParser], base_path: str = "/", where: str = ""
+) -> list[str]:
+    """The links of ``urls`` (as written on ``page``) that point to no file, or to no such id in it."""
+    problems = []
+    for url in urls:
+        if not url or is_external(url):
+            continue
+        here = where or f"{page.relative_to(site)}: {url}"
+        if url.startswith("/"):
+            if not url.startswith(base_path):
+                problems.append(f"{page.relative_to(site)}: {url} is outside the site")
+                continue
+            url = "/" + url[len(base_path) :]
+            page_for_resolve = site / "index.html"
+        else:
+            page_for_resolve = page
+        resolved = resolve(site, page_for_resolve, url)
+        if resolved is None:
+            continue
+        target, fragment = resolved
+        if not target.is_file():
+            problems.append(f"{here}: no file {target.relative_to(site)}")
+        elif fragment and target.suffix == ".html":
+            target_ids = pages[target].ids if target in pages else parse_page(target).ids
+            if fragment not in target_ids:
+                problems.append(f"{here}: no id {fragment!r} in {target.relative_to(site)}")
     return problems
 
 

@@ -18,11 +18,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, urlencode, urlsplit
 
 import pytest
 
-from awesome_lora.site import build_site, paper_anchor
+from awesome_lora.catalog import load_catalog
+from awesome_lora.site import SiteModel, build_site, page_url, paper_anchor
 
 from . import site_fixtures as fx
 
@@ -61,11 +62,7 @@ class _QuietHandler(SimpleHTTPRequestHandler):
         pass
 
 
-@pytest.fixture(scope="module")
-def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    _require_chromium()
-    root = fx.make_project(tmp_path_factory.mktemp("browser") / "project")
-    site = build_site(root)
+def _serve(site: Path) -> Iterator[str]:
     server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(site)))
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -75,6 +72,32 @@ def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         server.shutdown()
         server.server_close()
         thread.join(timeout=5)
+
+
+@pytest.fixture(scope="module")
+def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    _require_chromium()
+    root = fx.make_project(tmp_path_factory.mktemp("browser") / "project")
+    yield from _serve(build_site(root))
+
+
+LARGE_COUNT = 2_000  # more rows than papers.js draws at once; some sections split (default threshold)
+
+
+@dataclass
+class Large:
+    url: str
+    catalog: object
+
+
+@pytest.fixture(scope="module")
+def large(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Large]:
+    _require_chromium()
+    root = fx.make_synthetic_project(tmp_path_factory.mktemp("browser-large") / "project", LARGE_COUNT)
+    catalog = load_catalog(root)
+    site = build_site(root, catalog=catalog)
+    for url in _serve(site):
+        yield Large(url, catalog)
 
 
 @pytest.fixture(scope="module")
@@ -179,11 +202,22 @@ def phone(chromium, base_url: str, screenshots: Path) -> Iterator[Browser]:
     yield from _browser(chromium, base_url, screenshots, PHONE, scheme="dark")
 
 
+@pytest.fixture
+def large_desktop(chromium, large: Large, screenshots: Path) -> Iterator[Browser]:
+    yield from _browser(chromium, large.url, screenshots, DESKTOP)
+
+
 def records_where(predicate) -> list[dict]:
     return [record for record in fx.RECORDS if predicate(record)]
 
 
+def table_ready(browser: Browser) -> None:
+    """Wait until the All-papers table has drawn its rows from the data file."""
+    browser.page.wait_for_selector("#al-papers-table[aria-busy=false]", state="attached")
+
+
 def visible_rows(browser: Browser) -> list[str]:
+    table_ready(browser)
     return browser.page.eval_on_selector_all(
         "#al-papers-table tbody tr", "rows => rows.filter(r => !r.hidden).map(r => r.dataset.id)"
     )
@@ -267,6 +301,7 @@ def test_filter_by_year_updates_count_and_url_and_survives_a_reload(desktop: Bro
     desktop.open("papers/")
     page = desktop.page
     assert len(visible_rows(desktop)) == len(fx.RECORDS)
+    assert not page.locator("#al-more").is_visible()  # every row is drawn: no "Show more"
     expected = sorted(r["id"] for r in records_where(lambda r: str(r["date"]).startswith("2024")))
     page.select_option("select[name=year]", "2024")
     assert sorted(visible_rows(desktop)) == expected
@@ -334,6 +369,7 @@ def test_hostile_record_is_text_and_runs_nothing(desktop: Browser) -> None:
     assert page.locator(".al-paper__authors", has_text="José").inner_text() == ", ".join(record["authors"])
     assert page.locator("article img[src=x]").count() == 0
     desktop.open("papers/")
+    table_ready(desktop)
     assert page.locator("#paper-hostile-title .al-table__title").inner_text() == record["title"]
     _search(desktop, "script alert")
     found = page.locator(".md-search-result__link h2").first
@@ -372,3 +408,80 @@ def _section_of(leaf: str) -> str:
     from awesome_lora.taxonomy import Taxonomy
 
     return Taxonomy.load(fx.REPO / "taxonomy.yaml")[leaf].section.id
+
+
+# --- the table drawn from its data file, at a size where it matters ------------------------------------
+
+
+BATCH = 100  # rows papers.js draws at once (a list of more than 250 papers)
+
+
+def drawn_rows(browser: Browser) -> list[dict[str, str]]:
+    table_ready(browser)
+    return browser.page.eval_on_selector_all(
+        "#al-papers-table tbody tr",
+        "rows => rows.map(r => ({id: r.dataset.id, date: r.querySelector('time').getAttribute('datetime')}))",
+    )
+
+
+def test_large_list_filter_by_year_counts_the_records_and_draws_a_batch(large_desktop: Browser, large: Large) -> None:
+    browser, page = large_desktop, large_desktop.page
+    papers = large.catalog.papers
+    browser.open("papers/")
+    assert page.locator("#al-count").inner_text() == f"{len(papers):,} papers"
+    assert [row["id"] for row in drawn_rows(browser)] == [p.id for p in papers[:BATCH]]  # newest first
+    assert page.locator("#al-more").inner_text() == f"Show {BATCH} more ({len(papers) - BATCH:,} not shown)"
+    year = max({p.year for p in papers}, key=lambda y: (sum(p.year == y for p in papers), y))
+    expected = [p.id for p in papers if p.year == year]
+    assert len(expected) > BATCH
+    page.select_option("select[name=year]", str(year))
+    assert page.locator("#al-count").inner_text() == f"Showing {len(expected):,} of {len(papers):,} papers"
+    rows = drawn_rows(browser)
+    assert [row["id"] for row in rows] == expected[:BATCH]
+    assert all(row["date"].startswith(str(year)) for row in rows)
+    assert query(browser) == {"year": [str(year)]}
+    page.click("#al-more")
+    assert [row["id"] for row in drawn_rows(browser)] == expected[: 2 * BATCH]
+    page.reload()
+    assert page.locator("select[name=year]").input_value() == str(year)
+    assert [row["id"] for row in drawn_rows(browser)] == expected[:BATCH]
+    assert page.locator("#al-count").inner_text() == f"Showing {len(expected):,} of {len(papers):,} papers"
+    browser.screenshot("papers-large-desktop")
+
+
+def test_large_list_text_filter_and_sort_by_title(large_desktop: Browser, large: Large) -> None:
+    browser, page = large_desktop, large_desktop.page
+    papers = large.catalog.papers
+    browser.open("papers/?text=zhang&sort=title-ascending")
+    expected = sorted(
+        (p for p in papers if any("zhang" in author.lower() for author in p.authors)), key=lambda p: p.title.lower()
+    )
+    assert page.locator("#al-count").inner_text() == f"Showing {len(expected):,} of {len(papers):,} papers"
+    assert [row["id"] for row in drawn_rows(browser)] == [p.id for p in expected[:BATCH]]
+    assert page.locator("th[data-sort-key=title]").get_attribute("aria-sort") == "ascending"
+
+
+def test_large_list_title_links_land_on_the_entry(large_desktop: Browser, large: Large) -> None:
+    browser, page = large_desktop, large_desktop.page
+    model = SiteModel(large.catalog)
+    assert model.split_sections, "the large list splits some sections"
+    view = next(v for v in model.views.values() if model.is_split(v.primary.section))
+    browser.open("papers/?" + urlencode({"text": view.paper.title}))
+    table_ready(browser)
+    page.locator(f"#paper-{view.paper.id} .al-table__title").click()  # instant navigation to the leaf page
+    page.wait_for_url(f"**/{page_url(view.primary.page)}#{view.primary.anchor}")
+    assert heading(page.locator(f"[id='{view.primary.anchor}']")) == view.paper.title
+
+
+def test_without_javascript_the_papers_page_points_to_the_categories(chromium, base_url: str) -> None:
+    context = chromium.new_context(java_script_enabled=False)
+    try:
+        page = context.new_page()
+        page.goto(base_url + "papers/")
+        note = page.locator(".al-papers__noscript")
+        assert note.is_visible() and "needs JavaScript" in note.inner_text()
+        assert note.locator("a").count() >= 7
+        assert not page.locator("#al-filters").is_visible()
+        assert not page.locator("#al-papers-table").is_visible()
+    finally:
+        context.close()

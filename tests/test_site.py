@@ -11,6 +11,7 @@ import json
 import re
 import shutil
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -20,11 +21,14 @@ from jinja2 import TemplateSyntaxError
 from awesome_lora.catalog import load_catalog
 from awesome_lora.site import (
     ANCHOR_SEPARATOR,
+    ROWS_FILE,
     Bar,
     SiteBuildError,
+    SiteModel,
     bar_chart_svg,
     build_site,
     date_label,
+    leaf_page,
     markdown_literal,
     page_url,
     paper_anchor,
@@ -68,6 +72,30 @@ def catalog(site_project: Path):
 def section_html(site: Path, leaf_or_section: str, catalog) -> Path:
     section = catalog.taxonomy[leaf_or_section].section
     return site / "categories" / section.id / "index.html"
+
+
+def built_page(site: Path, page: str) -> Path:
+    """The HTML file MkDocs writes for a generated page (``categories/x.md`` → ``categories/x/index.html``)."""
+    return site / page_url(page) / "index.html"
+
+
+def assert_every_entry_is_on_its_page(site: Path, pages: dict[Path, fx.PageParser], model: SiteModel) -> None:
+    """Each paper under each of its leaves has its titled heading on the page the model files it on, and the
+    page(s) of each leaf list exactly the leaf's papers."""
+    for view in model.views.values():
+        for location in view.locations:
+            parsed = pages[built_page(site, location.page)]
+            assert parsed.heading_text(location.anchor) == view.paper.title, location
+    for leaf in model.taxonomy.leaf_ids:
+        paths = [page.path for page in model.leaf_pages.get(leaf, ())] or [model.leaf_link(leaf)[0]]
+        prefix = leaf + ANCHOR_SEPARATOR
+        found = [
+            anchor.removeprefix(prefix)
+            for path in paths
+            for anchor in pages[built_page(site, path)].id_list
+            if anchor.startswith(prefix)
+        ]
+        assert sorted(found) == sorted(p.id for p in model.catalog.by_category.get(leaf, [])), leaf
 
 
 # --- pure functions -----------------------------------------------------------------------------------
@@ -145,10 +173,94 @@ def test_paper_anchors_cannot_collide_with_taxonomy_ids(catalog) -> None:
     assert ANCHOR_SEPARATOR in paper_anchor("leaf", "paper")
 
 
+# --- layout: when a section is split -----------------------------------------------------------------
+
+
+def test_small_sections_keep_one_page_each(catalog) -> None:
+    model = SiteModel(catalog)  # the default threshold: far more than the fixture's entries
+    assert model.split_sections == frozenset() and model.leaf_pages == {}
+    assert model.generated_pages == [section_page(s.id) for s in catalog.taxonomy.sections]
+
+
+def test_a_section_over_the_threshold_gets_a_page_per_leaf(catalog) -> None:
+    model = SiteModel(catalog, split_threshold=1)
+    entries = {s.id: model.entry_count(s) for s in catalog.taxonomy.sections}
+    assert model.split_sections == {section for section, count in entries.items() if count > 1}
+    assert "low-rank-adaptation" not in model.split_sections  # one entry: stays one page
+    assert "efficiency-improving" in model.split_sections
+    leaves = [placed for placed in catalog.taxonomy if placed.node.is_leaf]
+    for placed in leaves:
+        pages = model.leaf_pages.get(placed.node.id)
+        if placed.section.id not in model.split_sections:
+            assert pages is None
+            continue
+        papers = catalog.by_category.get(placed.node.id, [])
+        assert len(pages) == max(1, len(papers))  # at most one entry per page
+        assert [paper for page in pages for paper in page.papers] == papers
+        assert [page.number for page in pages] == list(range(1, len(pages) + 1))
+    view = model.views["hostile-title"]
+    assert view.primary.page == leaf_page("efficiency-improving", "parameter-pruning")
+    assert view.primary.anchor == paper_anchor("parameter-pruning", "hostile-title")
+    assert model.views["lora"].primary.page == section_page("low-rank-adaptation")
+    efficiency = catalog.taxonomy["efficiency-improving"].node
+    assert model.section_path(efficiency) == "categories/efficiency-improving/index.md"
+
+
+def test_a_leaf_over_the_threshold_gets_numbered_pages(catalog, tmp_path: Path) -> None:
+    model = SiteModel(catalog, split_threshold=1)
+    pages = model.leaf_pages["svd-based-methods"]  # one paper: one page
+    assert [p.path for p in pages] == ["categories/downstream-adaptation-improving/svd-based-methods.md"]
+    more = [dict(fx.RECORDS[1], id=f"svd-{n}", title=f"SVD paper {n}", arxiv=f"2305.1000{n}",
+                 categories=["svd-based-methods"]) for n in range(5)]  # fmt: skip
+    bigger = load_catalog(fx.make_project(tmp_path / "project", fx.RECORDS + more))
+    assert not bigger.problems, bigger.problems
+    model = SiteModel(bigger, split_threshold=2)
+    pages = model.leaf_pages["svd-based-methods"]
+    assert [(p.path, p.number, p.of, len(p.papers)) for p in pages] == [
+        ("categories/downstream-adaptation-improving/svd-based-methods/index.md", 1, 3, 2),
+        ("categories/downstream-adaptation-improving/svd-based-methods/2.md", 2, 3, 2),
+        ("categories/downstream-adaptation-improving/svd-based-methods/3.md", 3, 3, 2),
+    ]
+    located = {model.views[p.id].location("svd-based-methods").page for p in bigger.by_category["svd-based-methods"]}
+    assert located == {p.path for p in pages}
+
+
+def test_the_nav_of_a_split_section_mirrors_its_tree(catalog) -> None:
+    model = SiteModel(catalog, split_threshold=1)
+    nav = site_nav(catalog, split_threshold=1)[1]["Categories"]
+    assert [next(iter(item)) for item in nav] == [s.title for s in catalog.taxonomy.sections]
+    efficiency = next(item["Efficiency Improving"] for item in nav if "Efficiency Improving" in item)
+    assert efficiency[0] == "categories/efficiency-improving/index.md"  # the group's own page
+    subsections = [next(iter(item)) for item in efficiency[1:]]
+    node = catalog.taxonomy["efficiency-improving"].node
+    assert subsections == [child.title for child in node.children]
+    reduction = efficiency[1]["Parameter Reduction"]
+    assert reduction[1] == {"Parameter Pruning": "categories/efficiency-improving/parameter-pruning.md"}
+    listed = []
+
+    def walk(items) -> None:
+        for item in items:
+            if isinstance(item, str):
+                listed.append(item)
+            else:
+                value = next(iter(item.values()))
+                walk(value) if isinstance(value, list) else listed.append(value)
+
+    walk(nav)
+    assert listed == model.generated_pages, "every category page is in the navigation, in order"
+    pages = site_pages(catalog, split_threshold=1)
+    assert set(model.generated_pages) <= set(pages)
+
+
+def test_a_split_threshold_below_one_is_refused(catalog) -> None:
+    with pytest.raises(ValueError, match="split_threshold"):
+        SiteModel(catalog, split_threshold=0)
+
+
 # --- the built fixture site ----------------------------------------------------------------------------
 
 
-def test_strict_build_writes_every_page(built: Path, catalog) -> None:
+def test_strict_build_writes_every_page(built: Path, pages, catalog) -> None:
     for page in (
         "index.html",
         "papers/index.html",
@@ -161,8 +273,10 @@ def test_strict_build_writes_every_page(built: Path, catalog) -> None:
     for section in catalog.taxonomy.sections:
         assert (built / "categories" / section.id / "index.html").is_file()
     assert not (built / "overrides").exists(), "theme overrides must not be published"
-    assert (built / "assets/vendor/tablesort/tablesort.min.js").is_file()
-    assert (built / "assets/vendor/tablesort/LICENSE").is_file()
+    assert (built / ROWS_FILE).is_file()
+    # The table sorts itself (papers.js): no library is shipped or loaded for it.
+    assert not (built / "assets/vendor/tablesort").exists()
+    assert not any("tablesort" in ref.value.lower() for parsed in pages.values() for ref in parsed.refs)
 
 
 def test_every_record_is_on_the_page_of_each_of_its_categories(built: Path, pages, catalog) -> None:
@@ -176,28 +290,48 @@ def test_every_record_is_on_the_page_of_each_of_its_categories(built: Path, page
             assert leaf in parsed.ids
 
 
-def test_every_record_is_in_the_all_papers_table(built: Path, pages) -> None:
-    parsed = pages[built / "papers" / "index.html"]
-    rows = {row["data-id"]: row for row in parsed.rows()}
+def test_every_record_is_in_the_all_papers_data(built: Path, pages, catalog) -> None:
+    data = fx.rows_file(built)
+    assert data["format"] == 1
+    leaves = [leaf["id"] for leaf in data["leaves"]]
+    rows = {row["id"]: row for row in data["rows"]}
     assert sorted(rows) == sorted(r["id"] for r in fx.RECORDS)
     for record in fx.RECORDS:
         row = rows[record["id"]]
-        assert row["data-year"] == str(record["date"])[:4]
-        assert record["title"].casefold() in row["data-text"]
-        for author in record["authors"]:
-            assert author.casefold() in row["data-text"]
-        for leaf in record["categories"]:
-            assert f"|{leaf}|" in row["data-categories"]
-        for badge in (record.get("architecture"), record.get("size")):
-            if badge:
-                assert f"|{badge}|" in row["data-badges"]
+        assert row["title"] == record["title"] and row["authors"] == record["authors"]
+        assert row["date"] == str(record["date"]) and row["venue"] == record["venue"]
+        assert (row["family"] or row["venue"]) == venue_family(record["venue"])
+        assert [leaves[number] for number in row["categories"]] == record["categories"]
+        assert row["badges"] == [[k, record[k]] for k in ("architecture", "size") if record.get(k)]
+        assert row["arxiv"] == record.get("arxiv", "")
+        urls = [link[1] if len(link) > 1 else f"https://arxiv.org/abs/{row['arxiv']}" for link in row["links"]]
+        assert urls == [*([record["pdf"]] if "pdf" in record else []),
+                        *([f"https://arxiv.org/abs/{record['arxiv']}"] if "arxiv" in record else []),
+                        *record.get("code", [])]  # fmt: skip
+    for leaf in data["leaves"]:  # the category filter matches a node and everything under it
+        placed = catalog.taxonomy[leaf["id"]]
+        assert leaf["ids"] == [a.id for a in placed.ancestors] + [leaf["id"]]
+    parsed = pages[built / "papers" / "index.html"]
     assert parsed.text_by_id["al-count"].strip() == f"{len(fx.RECORDS)} papers"
+    assert parsed.rows() == [], "rows are drawn from the data file, not written into the page"
 
 
-def test_table_rows_are_newest_first(built: Path, pages) -> None:
-    rows = pages[built / "papers" / "index.html"].rows()
-    dates = [next(r["date"] for r in fx.RECORDS if r["id"] == row["data-id"]) for row in rows]
+def test_all_papers_data_is_newest_first_and_its_links_land(built: Path, pages) -> None:
+    data = fx.rows_file(built)
+    dates = [row["date"] for row in data["rows"]]
     assert dates == sorted(dates, reverse=True)
+    links = fx.row_links(built, data)
+    assert len(links) == len(data["leaves"]) + len(fx.RECORDS)
+    assert fx.broken_links(built, built / "papers" / "index.html", links, pages, SITE_URL_PATH) == []
+
+
+def test_all_papers_page_without_javascript_points_to_the_category_pages(built: Path, pages, catalog) -> None:
+    text = (built / "papers" / "index.html").read_text(encoding="utf-8")
+    fallback = text[text.index("<noscript>") : text.index("</noscript>")]
+    assert "needs JavaScript" in fallback
+    for section in catalog.taxonomy.sections:
+        assert f'href="../categories/{section.id}/"' in fallback, section.id
+    assert '<link rel="preload" href="rows.json" as="fetch"' in text  # the data starts loading with the page
 
 
 def test_paper_in_two_leaves_of_one_section_has_two_distinct_anchors(built: Path, pages, catalog) -> None:
@@ -283,6 +417,7 @@ def test_search_index_finds_papers_by_title_and_author(built: Path, catalog) -> 
             assert entry is not None, location
             assert html.unescape(entry["title"]) == record["title"]
             assert "<script" not in entry["title"] and "<img" not in entry["text"]
+            assert "BibTeX" not in entry["text"], "buttons and 'Also in' links stay out of the index"
             for author in record["authors"]:
                 assert html.escape(author, quote=False) in entry["text"]
     table = [d for d in index["docs"] if d["location"].startswith("papers/")]
@@ -346,6 +481,124 @@ def test_palette_toggle_and_offline_theme(built: Path) -> None:
     assert "fonts.googleapis.com" not in text and "fonts.gstatic.com" not in text
 
 
+# --- split sites: a large synthetic list, and the fixture records split at a threshold of one ----------
+
+LARGE_COUNT = 3_000
+LARGE_THRESHOLD = 120  # low, so that every section is split and most leaves get several pages
+PAGE_BOUND = 1_000_000  # bytes: no page of the site (HTML, the search index aside) may reach it
+
+
+@dataclass
+class Built:
+    site: Path
+    model: SiteModel
+    pages: dict[Path, fx.PageParser]
+
+
+@pytest.fixture(scope="module")
+def large(tmp_path_factory: pytest.TempPathFactory) -> Built:
+    root = fx.make_synthetic_project(tmp_path_factory.mktemp("large") / "project", LARGE_COUNT, LARGE_THRESHOLD)
+    catalog = load_catalog(root)
+    assert not catalog.problems, catalog.problems[:3]
+    start = time.monotonic()
+    site = build_site(root, catalog=catalog)
+    print(f"\nlarge synthetic site ({LARGE_COUNT} records) built in {time.monotonic() - start:.2f} s: {site}")
+    return Built(site, SiteModel(catalog, split_threshold=LARGE_THRESHOLD), fx.html_pages(site))
+
+
+@pytest.fixture(scope="module")
+def split_small(tmp_path_factory: pytest.TempPathFactory) -> Built:
+    root = fx.make_project(tmp_path_factory.mktemp("split") / "project", split_threshold=1)
+    catalog = load_catalog(root)
+    site = build_site(root, catalog=catalog)
+    return Built(site, SiteModel(catalog, split_threshold=1), fx.html_pages(site))
+
+
+@pytest.fixture(params=["large", "split_small"])
+def split(request: pytest.FixtureRequest) -> Built:
+    return request.getfixturevalue(request.param)
+
+
+def test_the_large_list_is_split_into_leaf_pages(large: Built) -> None:
+    model = large.model
+    assert model.split_sections == {s.id for s in model.sections}
+    assert sum(len(pages) > 1 for pages in model.leaf_pages.values()) > 10, "leaves with several pages"
+    for path in model.generated_pages:
+        assert built_page(large.site, path) in large.pages, path
+
+
+def test_split_site_lists_every_record_on_each_of_its_category_pages(split: Built) -> None:
+    assert_every_entry_is_on_its_page(split.site, split.pages, split.model)
+
+
+def test_split_site_has_every_record_in_its_data_file_and_every_link_lands(split: Built) -> None:
+    data = fx.rows_file(split.site)
+    assert [row["id"] for row in data["rows"]] == list(split.model.views)
+    papers_page = split.site / "papers" / "index.html"
+    assert fx.broken_links(split.site, papers_page, fx.row_links(split.site, data), split.pages) == []
+    for row in data["rows"]:  # the title links to the entry under the paper's first category
+        view = split.model.views[row["id"]]
+        assert data["pages"][row["page"]] == relative_link("papers.md", view.primary.page)
+
+
+def test_split_site_has_no_broken_link_duplicate_id_or_remote_load(split: Built) -> None:
+    assert fx.broken_references(split.site, split.pages, SITE_URL_PATH) == []
+    assert fx.duplicate_ids(split.site, split.pages) == []
+    assert fx.remote_loads(split.site, split.pages) == []
+
+
+def test_split_site_pages_stay_small(large: Built) -> None:
+    sizes = {path: path.stat().st_size for path in large.site.rglob("*.html")}
+    assert max(sizes.values()) < PAGE_BOUND, max(sizes.items(), key=lambda item: item[1])
+    for path in fx.category_pages(large.site):
+        entries = large.pages[path].id_list
+        listed = [anchor for anchor in entries if ANCHOR_SEPARATOR in anchor]
+        assert len(listed) <= LARGE_THRESHOLD, path
+    papers_page = large.site / "papers" / "index.html"
+    assert sizes[papers_page] < 200_000, "the All-papers page holds no rows"
+
+
+def test_split_section_page_lists_its_leaves_with_counts_and_links(split: Built) -> None:
+    model = split.model
+    for section in model.sections:
+        if not model.is_split(section):
+            continue
+        path = built_page(split.site, model.section_path(section))
+        parsed = split.pages[path]
+        text = path.read_text(encoding="utf-8")
+        for placed in model.nodes_under(section):
+            node = placed.node
+            assert node.id in parsed.ids, node.id  # old links to a leaf on the section page still land
+            assert f"{model.count(node.id)} paper" in parsed.text_by_id.get(node.id, "") + text
+            if node.is_leaf:
+                first = model.leaf_pages[node.id][0].path
+                href = relative_link(model.section_path(section), first, node.id)
+                assert f'href="{href}"' in text, (node.id, href)
+        assert not [anchor for anchor in parsed.id_list if ANCHOR_SEPARATOR in anchor], "no entries on it"
+
+
+def test_a_leaf_with_several_pages_links_them_all(large: Built) -> None:
+    model = large.model
+    leaf, pages = max(model.leaf_pages.items(), key=lambda item: len(item[1]))
+    assert len(pages) > 1
+    for page in pages:
+        parsed = large.pages[built_page(large.site, page.path)]
+        links = {ref.value for ref in parsed.refs if ref.tag == "a"}
+        for other in pages:
+            if other is not page:
+                assert relative_link(page.path, other.path) in links, (page.path, other.path)
+        assert leaf in parsed.ids
+
+
+def test_split_site_search_index_points_at_the_leaf_pages(split_small: Built) -> None:
+    index = json.loads((split_small.site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    locations = {entry["location"]: entry for entry in index["docs"]}
+    for view in split_small.model.views.values():
+        for location in view.locations:
+            entry = locations[f"{page_url(location.page)}#{location.anchor}"]
+            assert html.unescape(entry["title"]) == view.paper.title
+
+
 # --- failures ------------------------------------------------------------------------------------------
 
 
@@ -387,6 +640,24 @@ def test_a_missing_config_is_a_clear_error(tmp_path: Path) -> None:
         build_site(tmp_path)
 
 
+def test_a_bad_split_threshold_in_mkdocs_yml_fails_the_build(tmp_path: Path) -> None:
+    root = fx.make_project(tmp_path / "project", fx.RECORDS[:1], split_threshold="many")
+    with pytest.raises(SiteBuildError, match="split_threshold"):
+        build_site(root)
+
+
+def test_links_to_paper_entries_are_still_checked_by_mkdocs(tmp_path: Path) -> None:
+    # The entries' HTML skips Python-Markdown (the hook sets it aside); MkDocs must still know their anchors.
+    root = fx.make_project(tmp_path / "project", fx.RECORDS[:2])
+    good = paper_anchor("theoretical-analysis", "lora")
+    (root / "site" / "extra.md").write_text(f"# Extra\n\n[LoRA](categories/low-rank-adaptation.md#{good})\n")
+    assert (build_site(root, site_dir=tmp_path / "good") / "extra" / "index.html").is_file()
+    bad = paper_anchor("theoretical-analysis", "nobody")
+    (root / "site" / "extra.md").write_text(f"# Extra\n\n[Nobody](categories/low-rank-adaptation.md#{bad})\n")
+    with pytest.raises(SiteBuildError, match=bad):
+        build_site(root, site_dir=tmp_path / "bad")
+
+
 # --- the real project ----------------------------------------------------------------------------------
 
 
@@ -406,13 +677,13 @@ def test_real_project_builds_and_checks_out(real_site: Path) -> None:
     assert fx.broken_references(real_site, pages, SITE_URL_PATH) == []
     assert fx.duplicate_ids(real_site, pages) == []
     assert fx.remote_loads(real_site, pages) == []
-    rows = pages[real_site / "papers" / "index.html"].rows()
-    assert sorted(row["data-id"] for row in rows) == sorted(r.paper.id for r in catalog.records)
-    for record in catalog.records:
-        for leaf in record.paper.categories:
-            section = catalog.taxonomy[leaf].section.id
-            parsed = pages[real_site / "categories" / section / "index.html"]
-            assert parsed.heading_text(paper_anchor(leaf, record.paper.id)) == record.paper.title
+    data = fx.rows_file(real_site)
+    assert sorted(row["id"] for row in data["rows"]) == sorted(r.paper.id for r in catalog.records)
+    links = fx.row_links(real_site, data)
+    assert fx.broken_links(real_site, real_site / "papers" / "index.html", links, pages, SITE_URL_PATH) == []
+    model = SiteModel(catalog)
+    assert not model.split_sections, "the shipped list keeps one page per section"
+    assert_every_entry_is_on_its_page(real_site, pages, model)
 
 
 def test_downloads_are_the_exports_and_every_page_links_the_feed(built: Path, pages, catalog) -> None:
