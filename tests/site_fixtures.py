@@ -8,6 +8,7 @@ date, and both badges.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 import shutil
 from dataclasses import dataclass
@@ -148,9 +149,27 @@ def copy_site_inputs(destination: Path, source: Path = REPO) -> Path:
     return destination
 
 
+# What `awesome-lora enrich` would have fetched for the fixture records (data/enrichment.json).
+ENRICHMENT = {
+    "format_version": 1,
+    "papers": {
+        "lora": {"citations": 12345, "s2_venue": "ICLR", "fetched": "2024-07-20"},
+        "two-sections": {"citations": 42, "s2_venue": None, "fetched": "2024-07-20"},
+    },
+    "repositories": {
+        "github.com/microsoft/LoRA": {"full_name": "microsoft/LoRA", "stars": 10400, "archived": False,
+                                      "pushed_at": "2024-06-01", "etag": None, "fetched": "2024-07-20"},
+        "github.com/example/experts": {"full_name": "example/experts", "stars": 87, "archived": True,
+                                       "pushed_at": "2023-01-01", "etag": None, "fetched": "2024-07-20"},
+    },
+}  # fmt: skip
+
+
 def make_project(destination: Path, records: list[dict] = RECORDS, split_threshold: int | None = None) -> Path:
     copy_site_inputs(destination)
     write_records(destination / "papers", records)
+    (destination / "data").mkdir(exist_ok=True)
+    (destination / "data" / "enrichment.json").write_text(json.dumps(ENRICHMENT, indent=2), encoding="utf-8")
     if split_threshold is not None:
         set_split_threshold(destination, split_threshold)
     return destination

@@ -485,3 +485,11 @@ def test_without_javascript_the_papers_page_points_to_the_categories(chromium, b
         assert not page.locator("#al-papers-table").is_visible()
     finally:
         context.close()
+
+
+def test_sort_by_stars_and_citations(desktop: Browser) -> None:
+    desktop.open("papers/?sort=stars-descending")
+    assert visible_rows(desktop)[:2] == ["lora", "two-sections"]  # 10,400 then 87 stars; unknown last
+    desktop.page.get_by_role("columnheader", name="Cited by").click()
+    assert visible_rows(desktop)[:2] == ["lora", "two-sections"]
+    assert query(desktop)["sort"] == ["citations-descending"]

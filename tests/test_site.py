@@ -727,3 +727,16 @@ def test_every_entry_has_a_bibtex_button_for_its_own_key(built: Path, pages, cat
                 assert (path.parent / attributes["data-bibtex-url"]).resolve() == (built / "papers.bib").resolve()
                 found += 1
     assert found == sum(len(p.categories) for p in catalog.papers)
+
+
+def test_enrichment_shows_on_entries_and_in_the_table_data(built: Path, catalog) -> None:
+    lora_page = section_html(built, "theoretical-analysis", catalog).read_text(encoding="utf-8")
+    assert "★ 10k" in lora_page and "cited by 12k" in lora_page
+    experts = next(r for r in fx.RECORDS if r["id"] == "two-sections")
+    page = section_html(built, experts["categories"][0], catalog).read_text(encoding="utf-8")
+    assert "★ 87" in page and ">archived</span>" in page and "cited by 42" in page
+    data = json.loads((built / "papers" / "rows.json").read_text(encoding="utf-8"))
+    at = {name: index for index, name in enumerate(data["fields"])}
+    by_id = {row[at["id"]]: row for row in data["rows"]}
+    assert (by_id["lora"][at["stars"]], by_id["lora"][at["citations"]]) == (10400, 12345)
+    assert (by_id["serving-many"][at["stars"]], by_id["serving-many"][at["citations"]]) == (None, None)

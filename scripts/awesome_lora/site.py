@@ -28,6 +28,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
 from .catalog import Catalog
+from .enrich import Enrichment, load_enrichment
 from .exports import (
     FEED_FILE,
     citation_keys,
@@ -39,6 +40,7 @@ from .exports import (
 )
 from .markdown import link_target
 from .problems import Problem
+from .render import compact_number
 from .schema import Paper
 from .taxonomy import Placed, TaxonomyNode
 
@@ -198,6 +200,9 @@ class PaperView:
     paper: Paper
     locations: tuple[Location, ...]
     bibtex_key: str = ""
+    stars: int | None = None  # the most starred of its GitHub code links, when enrich fetched it
+    archived: bool = False  # a code repository is archived
+    citations: int | None = None
 
     @property
     def date_label(self) -> str:
@@ -296,6 +301,11 @@ class SiteModel:
         self.split_threshold = split_threshold
 
     @cached_property
+    def enrichment(self) -> Enrichment:
+        """Stars, archived flags and citation counts fetched by `awesome-lora enrich` (empty without it)."""
+        return load_enrichment(self.catalog.root)
+
+    @cached_property
     def citation_keys(self) -> dict[str, str]:
         """Paper id → its BibTeX key in papers.bib (what the copy-BibTeX buttons look up)."""
         return citation_keys(self.catalog)
@@ -392,6 +402,9 @@ class SiteModel:
                 paper,
                 tuple(self._location(leaf, paper.id) for leaf in paper.categories),
                 self.citation_keys[paper.id],
+                max((n for n in map(self.enrichment.stars, paper.code) if n is not None), default=None),
+                any(self.enrichment.archived(url) for url in paper.code),
+                self.enrichment.citations(paper.id),
             )
             for paper in self.catalog.papers
         }
@@ -519,6 +532,7 @@ class SiteModel:
                 paper.date, [leaf_index[leaf] for leaf in paper.categories], [list(badge) for badge in view.badges],
                 [[link.label] if link.kind == "arxiv" else [link.label, link.url] for link in view.links],
                 paper.arxiv or "", page_index.setdefault(view.primary.page, len(page_index)),
+                view.stars, view.citations,
             ])  # fmt: skip
         leaves = []
         for leaf in self.taxonomy.leaf_ids:
@@ -573,7 +587,10 @@ class SiteModel:
         ]
 
 
-ROW_FIELDS = ("id", "title", "authors", "venue", "family", "date", "categories", "badges", "links", "arxiv", "page")
+ROW_FIELDS = (
+    "id", "title", "authors", "venue", "family", "date", "categories", "badges", "links", "arxiv", "page",
+    "stars", "citations",
+)  # fmt: skip
 
 
 # --- charts ---------------------------------------------------------------------------------------------
@@ -647,7 +664,9 @@ def template_environment(root: Path) -> Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    env.filters.update(md=markdown_literal, mdurl=markdown_url, plural=plural, date_label=date_label)
+    env.filters.update(
+        md=markdown_literal, mdurl=markdown_url, plural=plural, date_label=date_label, compact=compact_number
+    )
     env.globals.update(
         markdown_link=markdown_link, relative_link=relative_link, file_link=file_link, TABLE_AUTHORS=TABLE_AUTHORS,
         venue_family=venue_family, SURVEY_ARXIV=SURVEY_ARXIV, SURVEY_TITLE=SURVEY_TITLE, PAPERS_PAGE=PAPERS_PAGE,

@@ -69,8 +69,12 @@
     if (key === "date" && direction === "descending") return (data.orders[name] = positions);
     var ascending = data.orders[key + "-ascending"];
     if (!ascending) {
-      var field = data.at[key === "title" ? "title" : "date"];
-      var keys = data.rows.map(function (row) { return key === "title" ? row[field].toLowerCase() : row[field]; });
+      var field = data.at[key];
+      var numeric = key === "stars" || key === "citations";  // counts from `awesome-lora enrich`; null = unknown
+      var keys = data.rows.map(function (row) {
+        var value = row[field];
+        return numeric ? (value === null ? -1 : value) : key === "title" ? value.toLowerCase() : value;
+      });
       ascending = data.orders[key + "-ascending"] = positions.sort(function (a, b) {
         return keys[a] < keys[b] ? -1 : keys[a] > keys[b] ? 1 : a - b;
       });
@@ -167,7 +171,9 @@
       links.appendChild(link(item.length > 1 ? item[1] : "https://arxiv.org/abs/" + row[at.arxiv], item[0]));
     });
 
-    [date, paper, element("td", "al-table__venue", row[at.venue]), categories, links].forEach(function (cell) {
+    var stars = element("td", "al-table__count", row[at.stars] === null ? "" : number(row[at.stars]));
+    var cited = element("td", "al-table__count", row[at.citations] === null ? "" : number(row[at.citations]));
+    [date, paper, element("td", "al-table__venue", row[at.venue]), categories, links, stars, cited].forEach(function (cell) {
       tr.appendChild(cell);
     });
     return tr;
@@ -257,9 +263,10 @@
       });
     }
 
-    // A click on the current column turns its order around; another column starts ascending.
+    // A click on the current column turns its order around; another column starts ascending (counts start
+    // with the largest).
     function sortBy(key) {
-      var direction = "ascending";
+      var direction = key === "stars" || key === "citations" ? "descending" : "ascending";
       if (key === sort.key) direction = sort.direction === "ascending" ? "descending" : "ascending";
       sort = { key: key, direction: direction };
       showSort();
@@ -275,7 +282,7 @@
       field.value = value;
       if (field.tagName === "SELECT" && field.value !== value) field.value = "";  // unknown choice
     });
-    var wanted = (params.get("sort") || "").match(/^(date|title)-(ascending|descending)$/);
+    var wanted = (params.get("sort") || "").match(/^(date|title|stars|citations)-(ascending|descending)$/);
     if (wanted) sort = { key: wanted[1], direction: wanted[2] };
     showSort();
 
