@@ -413,7 +413,7 @@ def _section_of(leaf: str) -> str:
 # --- the table drawn from its data file, at a size where it matters ------------------------------------
 
 
-BATCH = 100  # rows papers.js draws at once (a list of more than 250 papers)
+BATCH = 50  # rows papers.js draws at once (a list of more than 250 papers)
 
 
 def drawn_rows(browser: Browser) -> list[dict[str, str]]:

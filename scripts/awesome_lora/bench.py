@@ -19,6 +19,7 @@ import argparse
 import json
 import os
 import platform
+import re
 import shutil
 import statistics
 import subprocess
@@ -317,7 +318,8 @@ def _chromium_version() -> str:
         out = subprocess.run([str(CHROMIUM), "--version"], capture_output=True, text=True, timeout=30).stdout
     except (OSError, subprocess.SubprocessError):
         return "?"
-    return out.strip().split()[-1] if out.strip() else "?"
+    found = re.search(r"\d+(?:\.\d+)+", out)  # "Chromium 131.0.6778.85 built on Debian ..."
+    return found[0] if found else out.strip() or "?"
 
 
 def _reader_line(reader: dict[str, Any]) -> str:

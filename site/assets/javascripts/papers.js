@@ -8,7 +8,7 @@
 
   var FILTERS = ["text", "category", "year", "venue", "badge"];
   var DEFAULT_SORT = "date-descending";
-  var BATCH = 100;  // rows drawn at once...
+  var BATCH = 50;  // rows drawn at once (a screenful and more)...
   var WHOLE = 250;  // ...unless the list is this small: then it is drawn whole, as it always was
   var MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
   var loaded = {};  // URL of a data file → promise of its data (kept across instant navigation)
@@ -73,7 +73,7 @@
       var numeric = key === "stars" || key === "citations";  // counts from `awesome-lora enrich`; null = unknown
       var keys = data.rows.map(function (row) {
         var value = row[field];
-        return numeric ? (value === null ? -1 : value) : key === "title" ? value.toLowerCase() : value;
+        return numeric ? (value == null ? -1 : value) : key === "title" ? value.toLowerCase() : value;
       });
       ascending = data.orders[key + "-ascending"] = positions.sort(function (a, b) {
         return keys[a] < keys[b] ? -1 : keys[a] > keys[b] ? 1 : a - b;
@@ -171,8 +171,8 @@
       links.appendChild(link(item.length > 1 ? item[1] : "https://arxiv.org/abs/" + row[at.arxiv], item[0]));
     });
 
-    var stars = element("td", "al-table__count", row[at.stars] === null ? "" : number(row[at.stars]));
-    var cited = element("td", "al-table__count", row[at.citations] === null ? "" : number(row[at.citations]));
+    var stars = element("td", "al-table__count", row[at.stars] == null ? "" : number(row[at.stars]));
+    var cited = element("td", "al-table__count", row[at.citations] == null ? "" : number(row[at.citations]));
     [date, paper, element("td", "al-table__venue", row[at.venue]), categories, links, stars, cited].forEach(function (cell) {
       tr.appendChild(cell);
     });
