@@ -20,7 +20,8 @@ from werkzeug import Request, Response
 
 from awesome_lora import github as github_module
 from awesome_lora import semanticscholar as s2_module
-from awesome_lora.enrich import (
+from awesome_lora.enrich import run_enrich
+from awesome_lora.enrichment import (
     ENRICHMENT_FILE,
     FORMAT_VERSION,
     Enrichment,
@@ -28,10 +29,10 @@ from awesome_lora.enrich import (
     PaperData,
     RepoData,
     load_enrichment,
-    run_enrich,
 )
-from awesome_lora.github import GitHubClient, RateLimited, RepoNotFound, parse_repo_url, repo_key
+from awesome_lora.github import GitHubClient, RateLimited, RepoNotFound
 from awesome_lora.http import USER_AGENT, BadResponse, HostPacer, make_session
+from awesome_lora.repourl import parse_repo_url, repo_key
 from awesome_lora.semanticscholar import SemanticScholarClient
 
 FIXTURES = Path(__file__).parent / "fixtures"

@@ -12,10 +12,9 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import os
-import re
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote
 
 import requests
 
@@ -27,13 +26,6 @@ API_ENV = "AWESOME_LORA_GITHUB_API"
 DEFAULT_API = "https://api.github.com"
 TOKEN_ENV = "GITHUB_TOKEN"
 API_VERSION = "2022-11-28"
-# GitHub's own pages that look like /owner/repo but are not repositories.
-_NOT_OWNERS = frozenset({
-    "about", "apps", "collections", "enterprise", "events", "explore", "features", "login", "marketplace",
-    "notifications", "orgs", "organizations", "pricing", "settings", "site", "sponsors", "topics", "trending",
-    "users",
-})  # fmt: skip
-_NAME = re.compile(r"^[A-Za-z0-9_.-]{1,100}$")
 
 
 class RepoNotFound(LookupError):
@@ -62,31 +54,6 @@ class Repository:
     archived: bool
     pushed_at: str | None  # ISO date (YYYY-MM-DD) of the last push
     etag: str | None
-
-
-def parse_repo_url(url: str) -> tuple[str, str] | None:
-    """``(owner, repo)`` of a link into a GitHub repository (any page in it), else None.
-
-    >>> parse_repo_url("https://github.com/NVlabs/DoRA/tree/main/commonsense_reasoning")
-    ('NVlabs', 'DoRA')
-    """
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or (parts.hostname or "").lower() not in ("github.com", "www.github.com"):
-        return None
-    segments = [segment for segment in parts.path.split("/") if segment]
-    if len(segments) < 2 or segments[0].lower() in _NOT_OWNERS:
-        return None
-    owner, repo = segments[0], segments[1]
-    repo = repo.removesuffix(".git")
-    if not _NAME.match(owner) or not _NAME.match(repo) or repo in (".", ".."):
-        return None
-    return owner, repo
-
-
-def repo_key(url: str) -> str | None:
-    """The key of a repository in ``data/enrichment.json``: ``github.com/<owner>/<repo>``, else None."""
-    parsed = parse_repo_url(url)
-    return f"github.com/{parsed[0]}/{parsed[1]}" if parsed else None
 
 
 def _date(value: Any) -> str | None:

@@ -15,7 +15,7 @@ from urllib.parse import quote
 import jinja2
 
 from .catalog import Catalog, paused_gc
-from .enrich import load_enrichment
+from .enrichment import load_enrichment
 from .markdown import AnchorBook, escape_markdown, github_anchor, link_target
 from .schema import Paper
 from .taxonomy import TaxonomyNode
@@ -140,7 +140,10 @@ class ListRenderer:
         self.env = environment((templates_dir or catalog.root / TEMPLATES_DIR).resolve())
         entry = self.env.get_template("_entry.md.j2").module.entry  # type: ignore[attr-defined]
         meta = load_enrichment(catalog.root)  # stars, archived flags, citations: shown when known
-        self.bodies = {record.paper.id: str(entry(record.paper, meta)) for record in catalog.records}
+        self.bodies = {
+            paper.id: str(entry(paper, meta.code_links(paper.code), meta.citations(paper.id)))
+            for paper in (record.paper for record in catalog.records)
+        }
         self.entries = {
             leaf: tuple(f"{number}. {self.bodies[paper.id]}" for number, paper in enumerate(papers, 1))
             for leaf, papers in catalog.by_category.items()

@@ -28,7 +28,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
 from .catalog import Catalog
-from .enrich import Enrichment, load_enrichment
+from .enrichment import Enrichment, load_enrichment
 from .exports import (
     FEED_FILE,
     citation_keys,
@@ -397,17 +397,18 @@ class SiteModel:
     @cached_property
     def views(self) -> dict[str, PaperView]:
         """Paper id → view, in catalog order (newest first)."""
-        return {
-            paper.id: PaperView(
+        views = {}
+        for paper in self.catalog.papers:
+            code = self.enrichment.code_links(paper.code)
+            views[paper.id] = PaperView(
                 paper,
                 tuple(self._location(leaf, paper.id) for leaf in paper.categories),
                 self.citation_keys[paper.id],
-                max((n for n in map(self.enrichment.stars, paper.code) if n is not None), default=None),
-                any(self.enrichment.archived(url) for url in paper.code),
+                max((link.stars for link in code if link.stars is not None), default=None),
+                any(link.archived for link in code),
                 self.enrichment.citations(paper.id),
             )
-            for paper in self.catalog.papers
-        }
+        return views
 
     def entries(self, leaf_id: str, papers: Iterable[Paper] | None = None) -> tuple[Entry, ...]:
         """The entries of a leaf (or of some of its papers), in reading order."""
