@@ -9,11 +9,10 @@ from hypothesis import strategies as st
 from pydantic import ValidationError
 
 from awesome_lora.catalog import Catalog
-from awesome_lora.records import Record
+from awesome_lora.records import Record, record_text
 from awesome_lora.render import render_readme
 from awesome_lora.schema import Paper
 from awesome_lora.taxonomy import Taxonomy
-from awesome_lora.yamlfile import YamlDocument
 
 from .conftest import REPO
 from .github import broken_fragment_links, outline, render
@@ -49,7 +48,7 @@ def papers(draw) -> Paper:
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.filter_too_much, HealthCheck.too_slow])
 @given(papers())
 def test_any_valid_record_renders_whole_and_literally(paper):
-    catalog = Catalog(REPO, TAXONOMY, [Record(paper, "papers/p.yaml", YamlDocument(None))])
+    catalog = Catalog(REPO, TAXONOMY, [Record(paper, "papers/p.yaml", record_text(paper))])
     readme = render_readme(catalog)
     assert broken_fragment_links(readme) == []
     html = render(readme)

@@ -137,14 +137,14 @@ def test_a_crash_on_one_record_does_not_stop_the_report(project, write_record, m
     write_record("good", title="A good paper")
     write_record("boom", title="Boom", arxiv="2106.09685")
     write_record("bad", title="Bad", arxiv="2106.00001", colour="red")
-    real = records.parse_yaml
+    real = records.load_yaml
 
     def flaky(text):
         if "Boom" in text:
             raise RuntimeError("simulated bug")
         return real(text)
 
-    monkeypatch.setattr(records, "parse_yaml", flaky)
+    monkeypatch.setattr(records, "load_yaml", flaky)
     problems = problems_of(project)
     assert (
         "papers/boom.yaml:1: internal error while checking this file (RuntimeError: simulated bug); "

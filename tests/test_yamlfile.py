@@ -3,7 +3,9 @@ from __future__ import annotations
 import pytest
 import yaml
 
-from awesome_lora.yamlfile import Loader, YamlError, dump_yaml, parse_yaml
+from awesome_lora.yamlfile import Loader, YamlError, dump_yaml, load_yaml, parse_yaml
+
+BOTH_READERS = pytest.mark.parametrize("read", [load_yaml, parse_yaml], ids=["values", "located"])
 
 
 def test_uses_the_libyaml_c_loader_when_present():
@@ -20,9 +22,10 @@ def test_lines_of_keys_and_list_items():
     assert document.line_of(("authors", 7)) == 2  # falls back to the enclosing value
 
 
-def test_duplicate_key_is_an_error_with_both_lines():
+@BOTH_READERS
+def test_duplicate_key_is_an_error_with_both_lines(read):
     with pytest.raises(YamlError) as caught:
-        parse_yaml("id: a\ntitle: one\nvenue: x\ntitle: two\n")
+        read("id: a\ntitle: one\nvenue: x\ntitle: two\n")
     assert caught.value.line == 4
     assert "duplicate key 'title'" in caught.value.message
     assert "line 2" in caught.value.message
@@ -32,9 +35,10 @@ def test_duplicate_key_is_an_error_with_both_lines():
     ("text", "line"),
     [("id: a\n\ttitle: b\n", 2), ("id: a\ntitle: 'unclosed\nid: a\n", 2), ("a: [1, 2\nb: 3\n", 2)],
 )
-def test_malformed_yaml_is_located(text, line):
+@BOTH_READERS
+def test_malformed_yaml_is_located(text, line, read):
     with pytest.raises(YamlError) as caught:
-        parse_yaml(text)
+        read(text)
     assert caught.value.line == line
     assert caught.value.message.startswith("invalid YAML")
 
@@ -46,6 +50,8 @@ def test_alias_bomb_is_not_expanded_while_indexing():
     )
     document = parse_yaml(bomb)  # 4**12 paths if aliases were walked; returns at once instead
     assert len(document.lines) < 200
+    values = load_yaml(bomb)
+    assert values["m"][0] is values["l"]  # an alias is the anchor's value, built once
 
 
 def test_dump_keeps_order_and_unicode():
@@ -60,7 +66,7 @@ def test_values_are_exactly_pyyamls_on_every_shipped_record():
 
     for path in sorted((REPO / "papers").glob("*.yaml")):
         text = path.read_text(encoding="utf-8")
-        assert parse_yaml(text).data == yaml.load(text, Loader=Loader), path.name
+        assert load_yaml(text) == parse_yaml(text).data == yaml.load(text, Loader=Loader), path.name
 
 
 @pytest.mark.parametrize(
@@ -73,10 +79,11 @@ def test_values_are_exactly_pyyamls_on_every_shipped_record():
     ],
 )
 def test_values_are_exactly_pyyamls_on_unusual_yaml(text):
-    assert parse_yaml(text).data == yaml.load(text, Loader=Loader)
+    assert load_yaml(text) == parse_yaml(text).data == yaml.load(text, Loader=Loader)
 
 
-def test_non_scalar_keys_are_refused_with_a_line():
+@BOTH_READERS
+def test_non_scalar_keys_are_refused_with_a_line(read):
     with pytest.raises(YamlError) as caught:
-        parse_yaml("id: x\n[a, b]: c\n")
+        read("id: x\n[a, b]: c\n")
     assert caught.value.line == 2

@@ -77,10 +77,10 @@ def _child(step: str, root: str) -> None:
         catalog = load_catalog(root_path)
         assert not catalog.problems, catalog.problems[:3]
     elif step == "readme":
-        from awesome_lora.catalog import load_catalog
+        from awesome_lora.build import load_for_build
         from awesome_lora.render import render_markdown_files
 
-        render_markdown_files(load_catalog(root_path))
+        render_markdown_files(load_for_build(root_path))  # what `build` does
     elif step.startswith("build-") or step == "site-one-changed":
         from awesome_lora.cli import main
 

@@ -4,13 +4,18 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .catalog import Catalog
+from .catalog import Catalog, load_catalog
 from .editor_schema import SCHEMA_FILE, render_json_schema
 from .files import write_atomic
-from .render import LISTS_DIR, render_issue_form, render_markdown_files
+from .render import LISTS_DIR, EntryRenderer, render_issue_form, render_markdown_files
 from .state import SITE_DIR
 
 ISSUE_FORM = ".github/ISSUE_TEMPLATE/suggest-a-paper.yml"
+
+
+def load_for_build(root: Path) -> Catalog:
+    """The catalog, each paper's README entry rendered as it is loaded (in the loading workers of a long list)."""
+    return load_catalog(root, prepare=[EntryRenderer.for_list(root)])
 
 
 def generated_files(catalog: Catalog) -> dict[str, str]:

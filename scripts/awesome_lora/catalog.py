@@ -8,14 +8,15 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import gc
-from collections import defaultdict
-from collections.abc import Iterator
+from collections import Counter, defaultdict
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
+from typing import Any
 
 from .problems import Problem
-from .records import Record, load_records, record_files, validation_context
+from .records import PaperWork, Record, load_records, validation_context
 from .rules import check_list
 from .schema import Paper
 from .taxonomy import Taxonomy
@@ -30,6 +31,8 @@ class Catalog:
     taxonomy: Taxonomy
     records: list[Record]
     problems: list[Problem] = field(default_factory=list)
+    # What each function given to load_catalog(prepare=…) returned: function → paper id → its result.
+    prepared: dict[PaperWork, dict[str, Any]] = field(default_factory=dict)
 
     @cached_property
     def papers(self) -> list[Paper]:
@@ -49,13 +52,14 @@ class Catalog:
     def counts(self) -> dict[str, int]:
         """Node id → distinct papers filed anywhere under it (a paper in two of its leaves counts once)."""
         counts: dict[str, int] = dict.fromkeys((placed.node.id for placed in self.taxonomy), 0)
-        for record in self.records:
-            nodes = set()
-            for leaf in record.paper.categories:
-                nodes.add(leaf)
+        # Papers filed under the same leaves count alike: work out each combination's nodes once.
+        combinations = Counter(frozenset(record.paper.categories) for record in self.records)
+        for leaves, papers in combinations.items():
+            nodes = set(leaves)
+            for leaf in leaves:
                 nodes.update(ancestor.id for ancestor in self.taxonomy[leaf].ancestors)
             for node in nodes:
-                counts[node] += 1
+                counts[node] += papers
         return counts
 
     def count_under(self, node_id: str) -> int:
@@ -79,14 +83,21 @@ def paused_gc() -> Iterator[None]:
             gc.enable()
 
 
-def load_catalog(root: Path, today: dt.date | None = None) -> Catalog:
+def load_catalog(root: Path, today: dt.date | None = None, *, prepare: Sequence[PaperWork] = ()) -> Catalog:
     """Load ``taxonomy.yaml`` and ``papers/`` under ``root``; never stops at the first bad record.
+
+    ``prepare``: functions of a paper to run while loading, in the loading workers (rendering each paper's
+    README entry, say); their results are in :attr:`Catalog.prepared`.
 
     Raises :class:`~awesome_lora.problems.ProblemsFound` only when the taxonomy itself is broken.
     """
     taxonomy = Taxonomy.load(root / TAXONOMY_FILE, TAXONOMY_FILE)
     context = validation_context(taxonomy, today)
     with paused_gc():
-        records, problems = load_records(record_files(root / PAPERS_DIR), root, context)
+        records, problems, results = load_records(root / PAPERS_DIR, root, context, prepare)
         problems += check_list(records)
-    return Catalog(root, taxonomy, records, sorted(problems))
+        prepared = {
+            work: {record.paper.id: values[index] for record, values in zip(records, results, strict=True)}
+            for index, work in enumerate(prepare)
+        }
+    return Catalog(root, taxonomy, records, sorted(problems), prepared)

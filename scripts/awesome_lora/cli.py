@@ -55,9 +55,9 @@ def cmd_build(args: argparse.Namespace) -> int:
         return EXIT_OK
     state.forget(args.root)
 
-    from .build import generated_files, publish, stale_files
+    from .build import generated_files, load_for_build, publish, stale_files
 
-    catalog = _load(args)
+    catalog = load_for_build(args.root)
     if catalog.problems:
         report(catalog.problems, args.github)
         print("Nothing was written: fix the problems above first.", file=sys.stderr)

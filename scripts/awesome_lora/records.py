@@ -3,23 +3,24 @@
 from __future__ import annotations
 
 import datetime as dt
-import multiprocessing
 import os
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
 
 from .editor_schema import MODELINE
+from .parallel import parallel_map
 from .problems import Problem
 from .schema import PAPER_ID_PATTERN, PATTERN_HINTS, Paper
 from .taxonomy import Taxonomy
 from .text import slugify
 from .validation import problems_from_validation_error
-from .yamlfile import YamlDocument, YamlError, dump_yaml, parse_yaml
+from .yamlfile import YamlDocument, YamlError, dump_yaml, load_yaml, parse_yaml
 
 RECORD_SUFFIX = ".yaml"
 MAX_RECORD_BYTES = 64 * 1024  # a record is about 1 KB; anything near this is not a paper record
@@ -29,23 +30,32 @@ _PAPER_ID = re.compile(PAPER_ID_PATTERN)
 
 @dataclass(frozen=True)
 class Record:
-    """A valid paper with the file it came from (``display`` is the path as shown in messages)."""
+    """A valid paper with the file it came from (``display`` is the path as shown in messages).
+
+    ``text`` is the file as it was read. The line of each value is worked out from it only when a message
+    needs one: most records never have a problem, and a line index for each of 20,000 records would cost
+    more than the whole check.
+    """
 
     paper: Paper
     display: str
-    document: YamlDocument
+    text: str
+
+    @cached_property
+    def document(self) -> YamlDocument:
+        """The record's values with their lines (parsed again from ``text``, once)."""
+        return parse_yaml(self.text)
 
     def line_of(self, field: str) -> int:
         return self.document.line_of((field,))
 
 
-def record_files(papers_dir: Path) -> list[Path]:
-    """Every file in ``papers/`` except hidden ones, sorted by name so runs are reproducible."""
+def record_names(papers_dir: Path) -> list[str]:
+    """The name of every file in ``papers/`` except hidden ones, sorted so runs are reproducible."""
     if not papers_dir.is_dir():
         return []
     with os.scandir(papers_dir) as entries:
-        names = sorted(e.name for e in entries if not e.name.startswith(".") and not e.is_dir())
-    return [papers_dir / name for name in names]
+        return sorted(e.name for e in entries if not e.name.startswith(".") and not e.is_dir())
 
 
 def validation_context(taxonomy: Taxonomy, today: dt.date | None = None) -> dict[str, Any]:
@@ -73,34 +83,30 @@ def _load_record(path: Path, display: str, context: dict[str, Any]) -> Record | 
         raw = path.read_bytes()
     except OSError as error:
         return [*problems, Problem(display, 1, "", f"cannot read: {error.strerror}", "file")]
-    document, text_problems = _parse(raw, display)
-    problems += text_problems
-    if document is None:
+    text, problems_in_text = _decode(raw, display)
+    problems += problems_in_text
+    if text is None:
         return problems
-    if not isinstance(document.data, dict):
-        kind = "empty" if document.data is None else f"a {type(document.data).__name__}, not a mapping of fields"
+    try:
+        data = load_yaml(text)  # values only: the lines are looked up again if something is wrong
+    except YamlError as error:
+        return [*problems, Problem(display, error.line, "", error.message, "yaml")]
+    if not isinstance(data, dict):
+        kind = "empty" if data is None else f"a {type(data).__name__}, not a mapping of fields"
         return [*problems, Problem(display, 1, "", f"the record is {kind}", "file")]
     try:
-        paper = Paper.model_validate(document.data, context=context)
+        paper = Paper.model_validate(data, context=context)
     except ValidationError as error:
-        problems += problems_from_validation_error(error, display, document, hints=PATTERN_HINTS)
-    else:
-        if stem_is_id and paper.id != path.stem:
-            problems.append(
-                Problem(
-                    display,
-                    document.line_of(("id",)),
-                    "id",
-                    f"'{paper.id}' does not match the file name '{path.name}'",
-                    "file",
-                )
-            )
-        if not problems:
-            return Record(paper, display, YamlDocument(None, document.lines))
-    return problems
+        problems += problems_from_validation_error(error, display, parse_yaml(text), hints=PATTERN_HINTS)
+        return problems
+    if stem_is_id and paper.id != path.stem:
+        message = f"'{paper.id}' does not match the file name '{path.name}'"
+        problems.append(Problem(display, parse_yaml(text).line_of(("id",)), "id", message, "file"))
+    return problems or Record(paper, display, text)
 
 
-def _parse(raw: bytes, display: str) -> tuple[YamlDocument | None, list[Problem]]:
+def _decode(raw: bytes, display: str) -> tuple[str | None, list[Problem]]:
+    """The file's text, or why it cannot be a record."""
     if len(raw) > MAX_RECORD_BYTES:
         return None, [
             Problem(display, 1, "", f"file is {len(raw):,} bytes; a record is at most {MAX_RECORD_BYTES:,}", "file")
@@ -118,43 +124,30 @@ def _parse(raw: bytes, display: str) -> tuple[YamlDocument | None, list[Problem]
         ]
     if not text.strip():
         return None, [Problem(display, 1, "", "file is empty", "file")]
-    try:
-        return parse_yaml(text), []
-    except YamlError as error:
-        return None, [Problem(display, error.line, "", error.message, "yaml")]
+    return text, []
 
 
-PARALLEL_MIN_FILES = 1_000  # below this, starting worker processes costs more than it saves
+PaperWork = Callable[[Paper], Any]
 
 
-def load_records(paths: Iterable[Path], root: Path, context: dict[str, Any]) -> tuple[list[Record], list[Problem]]:
-    """Every file → a record or its problems, in the order given; large lists are read on all cores."""
-    paths = list(paths)
-    workers = min(os.cpu_count() or 1, 8)
-    if len(paths) >= PARALLEL_MIN_FILES and workers > 1 and "fork" in multiprocessing.get_all_start_methods():
-        size = -(-len(paths) // workers)
-        chunks = [paths[i : i + size] for i in range(0, len(paths), size)]
-        global _WORKER_ARGUMENTS
-        _WORKER_ARGUMENTS = (root, context)
-        try:
-            with multiprocessing.get_context("fork").Pool(len(chunks)) as pool:
-                results = [result for chunk in pool.map(_load_chunk, chunks) for result in chunk]
-        finally:
-            _WORKER_ARGUMENTS = None
-    else:
-        results = [load_record(path, _display(path, root), context) for path in paths]
-    records = [result for result in results if isinstance(result, Record)]
-    problems = [problem for result in results if not isinstance(result, Record) for problem in result]
-    return records, problems
+def load_records(
+    papers_dir: Path, root: Path, context: dict[str, Any], prepare: Sequence[PaperWork] = ()
+) -> tuple[list[Record], list[Problem], list[tuple[Any, ...]]]:
+    """Every file in ``papers_dir`` → a record or its problems, in name order; large lists on all cores.
 
+    Each function in ``prepare`` is called on each valid paper in the same worker that loaded it, while
+    it is at hand; the third list holds their results, one tuple per record.
+    """
+    folder = _display(papers_dir, root)
 
-_WORKER_ARGUMENTS: tuple[Path, dict[str, Any]] | None = None
+    def load(name: str) -> tuple[Record, tuple[Any, ...]] | list[Problem]:
+        result = load_record(papers_dir / name, f"{folder}/{name}", context)
+        return (result, tuple(work(result.paper) for work in prepare)) if isinstance(result, Record) else result
 
-
-def _load_chunk(paths: list[Path]) -> list[Record | list[Problem]]:
-    assert _WORKER_ARGUMENTS is not None
-    root, context = _WORKER_ARGUMENTS
-    return [load_record(path, _display(path, root), context) for path in paths]
+    results = parallel_map(load, record_names(papers_dir))
+    loaded = [result for result in results if isinstance(result, tuple)]
+    problems = [problem for result in results if isinstance(result, list) for problem in result]
+    return [record for record, _ in loaded], problems, [prepared for _, prepared in loaded]
 
 
 def _display(path: Path, root: Path) -> str:

@@ -7,7 +7,8 @@ the templates decide how it looks. Every value from a record passes through an e
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from urllib.parse import quote
@@ -15,8 +16,9 @@ from urllib.parse import quote
 import jinja2
 
 from .catalog import Catalog, paused_gc
-from .enrichment import load_enrichment
+from .enrichment import ENRICHMENT_FILE, Enrichment, load_enrichment
 from .markdown import AnchorBook, escape_markdown, github_anchor, link_target
+from .parallel import parallel_map
 from .schema import Paper
 from .taxonomy import TaxonomyNode
 
@@ -114,6 +116,41 @@ def environment(templates_dir: Path) -> jinja2.Environment:
     return env
 
 
+@dataclass(frozen=True)
+class EntryRenderer:
+    """Renders one paper's entry (the ``entry`` macro of ``_entry.md.j2``) with what `awesome-lora enrich`
+    fetched about it.
+
+    Two renderers for the same templates and the same ``data/enrichment.json`` are equal, so that entries
+    rendered while loading (``load_catalog(root, prepare=[EntryRenderer.for_list(root)])``) are recognised
+    by :class:`ListRenderer` and used as they are.
+    """
+
+    templates_dir: Path
+    enrichment_stamp: tuple[int, int] | None  # size and modification time of data/enrichment.json
+    root: Path = field(compare=False)
+    _entry: Callable[..., str] = field(init=False, compare=False, repr=False)
+    _meta: Enrichment = field(init=False, compare=False, repr=False)
+
+    @classmethod
+    def for_list(cls, root: Path, templates_dir: Path | None = None) -> EntryRenderer:
+        try:
+            stat = (root / ENRICHMENT_FILE).stat()
+            stamp: tuple[int, int] | None = (stat.st_size, stat.st_mtime_ns)
+        except FileNotFoundError:
+            stamp = None
+        return cls((templates_dir or root / TEMPLATES_DIR).resolve(), stamp, root)
+
+    def __post_init__(self) -> None:
+        # Ready before any worker is forked: the template compiled once, the data file read once.
+        entry = environment(self.templates_dir).get_template("_entry.md.j2").module.entry  # type: ignore[attr-defined]
+        object.__setattr__(self, "_entry", entry)
+        object.__setattr__(self, "_meta", load_enrichment(self.root))  # stars, archived, citations when known
+
+    def __call__(self, paper: Paper) -> str:
+        return str(self._entry(paper, self._meta.code_links(paper.code), self._meta.citations(paper.id)))
+
+
 def star_icon(prefix: str) -> str:
     return f'<img src="{prefix}site/assets/images/star.svg" width="15" height="15" />'
 
@@ -137,13 +174,14 @@ class ListRenderer:
     def __init__(self, catalog: Catalog, templates_dir: Path | None = None, budget: int = README_BUDGET) -> None:
         self.catalog = catalog
         self.budget = budget
-        self.env = environment((templates_dir or catalog.root / TEMPLATES_DIR).resolve())
-        entry = self.env.get_template("_entry.md.j2").module.entry  # type: ignore[attr-defined]
-        meta = load_enrichment(catalog.root)  # stars, archived flags, citations: shown when known
-        self.bodies = {
-            paper.id: str(entry(paper, meta.code_links(paper.code), meta.citations(paper.id)))
-            for paper in (record.paper for record in catalog.records)
-        }
+        templates_dir = (templates_dir or catalog.root / TEMPLATES_DIR).resolve()
+        self.env = environment(templates_dir)
+        entry = EntryRenderer.for_list(catalog.root, templates_dir)
+        bodies = catalog.prepared.get(entry)  # rendered while loading, if load_catalog was asked to
+        if bodies is None:
+            papers = [record.paper for record in catalog.records]
+            bodies = dict(zip((paper.id for paper in papers), parallel_map(entry, papers), strict=True))
+        self.bodies: dict[str, str] = bodies
         self.entries = {
             leaf: tuple(f"{number}. {self.bodies[paper.id]}" for number, paper in enumerate(papers, 1))
             for leaf, papers in catalog.by_category.items()

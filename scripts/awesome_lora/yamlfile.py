@@ -6,6 +6,7 @@ hand-edited record it almost always means a lost value.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -40,15 +41,30 @@ class YamlDocument:
         return self.lines.get((), 1)
 
 
+def load_yaml(text: str) -> Any:
+    """The values of one YAML document, as PyYAML's safe loader gives them, but a repeated key is an error.
+
+    The fast path, for files that turn out valid: no line is recorded. Raises :class:`YamlError`.
+    """
+    return _compose(text, lambda loader, node: _Values(loader).build(node))
+
+
 def parse_yaml(text: str) -> YamlDocument:
-    """Parse one YAML document; raise :class:`YamlError` with the offending line."""
+    """The values and the line of each value (for messages); raises :class:`YamlError` with the line."""
+
+    def build(loader, node: yaml.Node) -> YamlDocument:
+        lines: dict[Location, int] = {}
+        return YamlDocument(data=_LocatedValues(loader, lines).build(node, ()), lines=lines)
+
+    document = _compose(text, build)
+    return YamlDocument(data=None) if document is None else document
+
+
+def _compose(text: str, build: Callable[[Any, yaml.Node], Any]) -> Any:
     loader = Loader(text)
     try:
         node = loader.get_single_node()
-        if node is None:
-            return YamlDocument(data=None)
-        lines: dict[Location, int] = {}
-        return YamlDocument(data=_Builder(loader, lines).build(node, ()), lines=lines)
+        return None if node is None else build(loader, node)
     except yaml.MarkedYAMLError as error:
         raise _located(error) from None
     except yaml.YAMLError as error:
@@ -61,51 +77,75 @@ _STR = "tag:yaml.org,2002:str"
 _MERGE = "tag:yaml.org,2002:merge"
 
 
-class _Builder:
-    """Python values from composed nodes, recording each value's line on the way (one pass, not two).
+class _Values:
+    """Python values from composed nodes.
 
     Plain strings, the bulk of a record, are taken straight from the node; every other scalar goes
     through the safe loader's own constructor for its tag, so values are exactly PyYAML's. Documents
-    with merge keys (``<<``) are left whole to PyYAML's constructor.
+    with merge keys (``<<``) are left whole to PyYAML's constructor. An alias gets the object already
+    built for its anchor (never walked twice: a nest of aliases cannot blow up).
     """
 
-    def __init__(self, loader, lines: dict[Location, int]) -> None:
+    def __init__(self, loader) -> None:
         self.loader = loader
-        self.lines = lines
-        self.built: dict[int, Any] = {}  # node id → value: an alias gets the same object, and is walked once
+        self.built: dict[int, Any] = {}  # node id → value, for collections
 
-    def build(self, node: yaml.Node, location: Location) -> Any:
-        self.lines.setdefault(location, node.start_mark.line + 1)
+    def build(self, node: yaml.Node) -> Any:
+        if isinstance(node, yaml.ScalarNode):
+            return node.value if node.tag == _STR else self.loader.construct_object(node)
         if id(node) in self.built:
             return self.built[id(node)]
-        if isinstance(node, yaml.ScalarNode):
-            value = node.value if node.tag == _STR else self.loader.construct_object(node)
-        elif isinstance(node, yaml.SequenceNode):
+        if isinstance(node, yaml.SequenceNode):
             value = self.built[id(node)] = []
-            value.extend(self.build(item, (*location, index)) for index, item in enumerate(node.value))
-        elif isinstance(node, yaml.MappingNode):
-            if any(key.tag == _MERGE for key, _ in node.value):
-                value = self.loader.construct_object(node, deep=True)
-            else:
-                value = self.built[id(node)] = {}
-                self._fill(node, location, value)
-        else:  # pragma: no cover - the composer makes only these three kinds
-            value = self.loader.construct_object(node, deep=True)
-        self.built[id(node)] = value
+            value.extend(self.build(item) for item in node.value)
+            return value
+        if isinstance(node, yaml.MappingNode) and not any(key.tag == _MERGE for key, _ in node.value):
+            mapping = self.built[id(node)] = {}
+            for key_node, value_node in node.value:
+                key = self.key(key_node)
+                if key in mapping:
+                    raise self.duplicate(key, key_node, node)
+                mapping[key] = self.build(value_node)
+            return mapping
+        value = self.built[id(node)] = self.loader.construct_object(node, deep=True)
         return value
 
-    def _fill(self, node: yaml.MappingNode, location: Location, mapping: dict[Any, Any]) -> None:
-        first_lines: dict[Any, int] = {}
-        for key_node, value_node in node.value:
-            if not isinstance(key_node, yaml.ScalarNode):
-                raise YamlError(key_node.start_mark.line + 1, "invalid YAML: a key must be a plain value")
-            key = key_node.value if key_node.tag == _STR else self.loader.construct_object(key_node)
-            line = key_node.start_mark.line + 1
-            if key in first_lines:
-                raise YamlError(line, f"duplicate key '{key}' (first on line {first_lines[key]})")
-            first_lines[key] = line
-            self.lines[(*location, key)] = line
-            mapping[key] = self.build(value_node, (*location, key))
+    def key(self, node: yaml.Node) -> Any:
+        if not isinstance(node, yaml.ScalarNode):
+            raise YamlError(node.start_mark.line + 1, "invalid YAML: a key must be a plain value")
+        return node.value if node.tag == _STR else self.loader.construct_object(node)
+
+    def duplicate(self, key: Any, key_node: yaml.Node, mapping: yaml.MappingNode) -> YamlError:
+        first = next(k for k, _ in mapping.value if self.key(k) == key)
+        line = key_node.start_mark.line + 1
+        return YamlError(line, f"duplicate key '{key}' (first on line {first.start_mark.line + 1})")
+
+
+class _LocatedValues(_Values):
+    """The same values, recording the line of each on the way (one pass, not two)."""
+
+    def __init__(self, loader, lines: dict[Location, int]) -> None:
+        super().__init__(loader)
+        self.lines = lines
+
+    def build(self, node: yaml.Node, location: Location = ()) -> Any:  # type: ignore[override]
+        self.lines.setdefault(location, node.start_mark.line + 1)
+        if isinstance(node, yaml.ScalarNode) or id(node) in self.built:
+            return super().build(node)
+        if isinstance(node, yaml.SequenceNode):
+            value = self.built[id(node)] = []
+            value.extend(self.build(item, (*location, index)) for index, item in enumerate(node.value))
+            return value
+        if isinstance(node, yaml.MappingNode) and not any(key.tag == _MERGE for key, _ in node.value):
+            mapping = self.built[id(node)] = {}
+            for key_node, value_node in node.value:
+                key = self.key(key_node)
+                if key in mapping:
+                    raise self.duplicate(key, key_node, node)
+                self.lines[(*location, key)] = key_node.start_mark.line + 1
+                mapping[key] = self.build(value_node, (*location, key))
+            return mapping
+        return super().build(node)
 
 
 def _located(error: yaml.MarkedYAMLError) -> YamlError:
