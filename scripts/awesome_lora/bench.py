@@ -37,6 +37,8 @@ STEPS: dict[str, tuple[str, str | None]] = {
     "floor-parse": ("parse every record with PyYAML's C loader, nothing else", None),
     "validate": ("load + validate all records (cold, no cache)", "floor-parse"),
     "readme": ("load + validate + render README.md (and lists/) in memory (cold)", "floor-parse"),
+    "floor-start": ("start Python and import pydantic, jinja2 and PyYAML, nothing else (wall clock)", None),
+    "command": ("the whole `awesome-lora build --no-site` command, from start to exit (wall clock)", "floor-start"),
     "build-unchanged": ("`awesome-lora build` when nothing changed since the last build", None),
     "build-one-changed": ("`awesome-lora build --no-site` (README, lists/, schema) after one record changed", None),
     "site-floor": ("bare `mkdocs build` of the same entries as plain Markdown pages, same theme, no hook", None),
@@ -81,6 +83,16 @@ def _child(step: str, root: str) -> None:
         from awesome_lora.render import render_markdown_files
 
         render_markdown_files(load_for_build(root_path))  # what `build` does
+    elif step in ("floor-start", "command"):  # a process of its own, timed from its start to its exit
+        code = "import pydantic, jinja2, yaml"
+        args = ["--root", root, "build", "--no-site"] if step == "command" else []
+        if step == "command":  # what the `awesome-lora` script runs
+            code = "import sys; from awesome_lora.cli import main; sys.exit(main())"
+        subprocess.run([sys.executable, "-c", code, *args], check=True, stdout=subprocess.DEVNULL)
+        seconds = time.perf_counter() - start
+        peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+        print(json.dumps({"seconds": seconds, "peak_mb": peak_mb}))
+        return
     elif step.startswith("build-") or step == "site-one-changed":
         from awesome_lora.cli import main
 

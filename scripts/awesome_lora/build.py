@@ -64,13 +64,13 @@ def publish(root: Path, catalog: Catalog, files: dict[str, str], with_site: bool
     """Build the site into a temporary folder first; only when that worked, write the repository's files
     and put the new site in place of the old one. A build that fails leaves README.md and the site as
     they were."""
+    if not with_site:
+        return write_files(root, files)
     import shutil
     import tempfile
 
     from .site import build_site
 
-    if not with_site:
-        return write_files(root, files)
     with tempfile.TemporaryDirectory(dir=root, prefix=".build-") as work:
         staged = Path(work) / SITE_DIR
         build_site(root, site_dir=staged, catalog=catalog)

@@ -69,11 +69,14 @@ def cmd_build(args: argparse.Namespace) -> int:
             what = "should be removed" if name not in files else "is stale: it is not what the records produce"
             print(f"{name} {what}; run `awesome-lora build`.", file=sys.stderr)
         return EXIT_PROBLEMS if stale else EXIT_OK
-    from .site import SiteBuildError
+    site_errors: tuple[type[Exception], ...] = ()
+    if not args.no_site:  # the site's module (and MkDocs) only when a site is built
+        from .site import SiteBuildError
 
+        site_errors = (SiteBuildError,)
     try:
         changed = publish(args.root, catalog, files, with_site=not args.no_site)
-    except SiteBuildError as error:
+    except site_errors as error:
         print(f"error: the site could not be built; nothing was written.\n{error}", file=sys.stderr)
         return EXIT_PROBLEMS
     for name in sorted(set(files) | set(changed)):

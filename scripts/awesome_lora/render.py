@@ -97,6 +97,10 @@ def title_sentence(title: str) -> str:
 def environment(templates_dir: Path) -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(templates_dir),
+        # Compiled templates kept between runs (Jinja's own cache, in the user's temporary folder; keyed by
+        # each template's source): compiling them is a tenth of a small list's build. A file name of its
+        # own, because the cache does not tell environments with other settings (the site's) apart.
+        bytecode_cache=jinja2.FileSystemBytecodeCache(pattern="awesome-lora-markdown-%s.cache"),
         autoescape=False,  # Markdown, not HTML: record text goes through the `md` filter instead
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode, urlsplit
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from jinja2 import Environment, FileSystemBytecodeCache, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
 from .catalog import Catalog
@@ -659,6 +659,7 @@ def bar_chart_svg(chart_id: str, title: str, bars: list[Bar]) -> Markup:
 def template_environment(root: Path) -> Environment:
     env = Environment(
         loader=FileSystemLoader(root / TEMPLATES_DIR),
+        bytecode_cache=FileSystemBytecodeCache(pattern="awesome-lora-html-%s.cache"),  # see render.environment
         autoescape=True,  # HTML parts; Markdown parts use the `md` filter, which is also HTML-safe
         undefined=StrictUndefined,
         trim_blocks=True,
