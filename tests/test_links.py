@@ -606,6 +606,7 @@ def test_benchmark_shipped_list(monkeypatch: pytest.MonkeyPatch, capsys: pytest.
                     }
                 ),
                 r.display,
+                r.path,
                 r.text,
             )
             for r in catalog.records

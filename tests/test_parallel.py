@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import pickle
 import shutil
 from pathlib import Path
 
@@ -70,6 +71,17 @@ def test_a_record_from_a_worker_still_knows_its_lines(mixed_list, monkeypatch):
     lines = record.text.splitlines()
     assert lines[record.line_of("title") - 1].startswith("title:")
     assert lines[record.document.line_of(("code", 0)) - 1].lstrip().startswith("- http")
+
+
+def test_a_record_travels_between_processes_without_its_text(mixed_list, monkeypatch):
+    monkeypatch.setattr(parallel, "PARALLEL_MIN_ITEMS", 10**9)
+    record = next(r for r in load_catalog(mixed_list).records if r.paper.code)
+    assert "text" in record.__dict__  # kept from the read, not read again
+    travelled = pickle.loads(pickle.dumps(record))
+    assert travelled == record and "text" not in travelled.__dict__
+    assert record.text.encode() not in pickle.dumps(record)
+    assert travelled.text == record.text  # read again from its file when asked
+    assert travelled.line_of("title") == record.line_of("title")
 
 
 @pytest.mark.parametrize("minimum", [1, 10**9], ids=["forked", "one process"])

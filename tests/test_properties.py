@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -48,7 +49,7 @@ def papers(draw) -> Paper:
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.filter_too_much, HealthCheck.too_slow])
 @given(papers())
 def test_any_valid_record_renders_whole_and_literally(paper):
-    catalog = Catalog(REPO, TAXONOMY, [Record(paper, "papers/p.yaml", record_text(paper))])
+    catalog = Catalog(REPO, TAXONOMY, [Record(paper, "papers/p.yaml", Path("papers/p.yaml"), record_text(paper))])
     readme = render_readme(catalog)
     assert broken_fragment_links(readme) == []
     html = render(readme)

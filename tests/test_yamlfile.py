@@ -76,10 +76,15 @@ def test_values_are_exactly_pyyamls_on_every_shipped_record():
         "base: &b {x: 1, y: [2, 3]}\nother:\n  <<: *b\n  y: [4]\n",
         "list: &l [a, b]\nagain: *l\n",
         "? plain\n: value\nempty:\nnested: {a: {b: [{c: d}]}}\n",
+        "a: [True, FALSE, On, off, Yes, n, NULL, Null, null, '', ~]\n",
+        "b: [+1, -2, 0o17, 0b101, -.5, 1:30, 2024-02-01 10:00:00]\n",
+        "a: ['true', \"~\", '12', \"2024-02-01\"]\nb: !!set {x, y}\nc: !!omap [p: 1, q: 2]\nd: !!pairs [r: 3]\n",
+        "'=': equals\n!!str 1: one\n? !!int '2'\n: two\n",
     ],
 )
 def test_values_are_exactly_pyyamls_on_unusual_yaml(text):
-    assert load_yaml(text) == parse_yaml(text).data == yaml.load(text, Loader=Loader)
+    expected = yaml.load(text, Loader=yaml.SafeLoader)  # PyYAML's own resolver, in Python
+    assert load_yaml(text) == parse_yaml(text).data == yaml.load(text, Loader=Loader) == expected
 
 
 @BOTH_READERS

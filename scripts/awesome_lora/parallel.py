@@ -8,7 +8,6 @@ the first chunks while the workers go on with the rest. Results keep the order o
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
@@ -25,6 +24,8 @@ _TASK: tuple[Callable[[Any], Any], Sequence[Any]] | None = None  # set before fo
 
 def workers_available() -> int:
     """How many worker processes a large list gets: one per core (up to 8), or none without ``fork``."""
+    import multiprocessing
+
     if "fork" not in multiprocessing.get_all_start_methods():
         return 1
     try:
@@ -43,9 +44,10 @@ def parallel_map(
     ``function`` may be any callable, a closure too: the workers inherit it by forking, it is never pickled.
     Its results are (they travel back), so they should be plain data.
     """
-    workers = workers_available()
-    if len(items) < (PARALLEL_MIN_ITEMS if minimum is None else minimum) or workers < 2:
+    if len(items) < (PARALLEL_MIN_ITEMS if minimum is None else minimum) or (workers := workers_available()) < 2:
         return [function(item) for item in items]
+    import multiprocessing  # only now: a short list never needs it
+
     size = max(1, -(-len(items) // (workers * CHUNKS_PER_WORKER)))
     ranges = [(start, min(start + size, len(items))) for start in range(0, len(items), size)]
     global _TASK

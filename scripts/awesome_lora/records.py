@@ -6,7 +6,7 @@ import datetime as dt
 import os
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import InitVar, dataclass
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -34,12 +34,22 @@ class Record:
 
     ``text`` is the file as it was read. The line of each value is worked out from it only when a message
     needs one: most records never have a problem, and a line index for each of 20,000 records would cost
-    more than the whole check.
+    more than the whole check. A record that travels from a worker process leaves its text behind (it is
+    most of the bytes to copy) and reads the file again if it is ever asked for it.
     """
 
     paper: Paper
     display: str
-    text: str
+    path: Path
+    read: InitVar[str | None] = None  # the text as read, when the caller has it
+
+    def __post_init__(self, read: str | None) -> None:
+        if read is not None:
+            self.__dict__["text"] = read  # what `text` would read, already at hand
+
+    @cached_property
+    def text(self) -> str:
+        return self.path.read_text(encoding="utf-8")
 
     @cached_property
     def document(self) -> YamlDocument:
@@ -48,6 +58,9 @@ class Record:
 
     def line_of(self, field: str) -> int:
         return self.document.line_of((field,))
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {name: value for name, value in self.__dict__.items() if name not in ("text", "document")}
 
 
 def record_names(papers_dir: Path) -> list[str]:
@@ -102,7 +115,7 @@ def _load_record(path: Path, display: str, context: dict[str, Any]) -> Record | 
     if stem_is_id and paper.id != path.stem:
         message = f"'{paper.id}' does not match the file name '{path.name}'"
         problems.append(Problem(display, parse_yaml(text).line_of(("id",)), "id", message, "file"))
-    return problems or Record(paper, display, text)
+    return problems or Record(paper, display, path, text)
 
 
 def _decode(raw: bytes, display: str) -> tuple[str | None, list[Problem]]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -84,6 +83,8 @@ class Taxonomy:
         """Leaf ids that look like ``wrong``: its leaves if it is a section, else the nearest spellings."""
         if wrong in self._placed:
             return [leaf for leaf in self.leaf_ids if wrong in (a.id for a in self._placed[leaf].ancestors)][:count]
+        import difflib  # here: it is needed only for a message
+
         by_title = {p.node.title.casefold(): p.node.id for p in self._placed.values() if p.node.is_leaf}
         close = difflib.get_close_matches(wrong, self.leaf_ids, n=count, cutoff=0.5)
         close += [by_title[t] for t in difflib.get_close_matches(wrong.casefold(), by_title, n=count, cutoff=0.6)]

@@ -6,9 +6,10 @@ hand-edited record it almost always means a lost value.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ClassVar
 
 import yaml
 
@@ -60,8 +61,45 @@ def parse_yaml(text: str) -> YamlDocument:
     return YamlDocument(data=None) if document is None else document
 
 
+_STR = "tag:yaml.org,2002:str"
+_SEQ = "tag:yaml.org,2002:seq"
+_MAP = "tag:yaml.org,2002:map"
+_MERGE = "tag:yaml.org,2002:merge"
+
+
+class _Composer(Loader):
+    """The safe loader, with the tag of each plain value resolved by the same rules in a fraction of the time.
+
+    PyYAML asks the resolver, in Python, about every node (the C parser included): half of what parsing
+    a record costs. The safe loader has no path resolvers, so the question reduces to a lookup by the
+    value's first character (``True``, ``~``, ``12``…); everything else is a string.
+    """
+
+    _implicit: ClassVar[dict[str, tuple[tuple[str, re.Pattern[str]], ...]]] = {
+        first: tuple(resolvers) + tuple(Loader.yaml_implicit_resolvers.get(None, ()))
+        for first, resolvers in Loader.yaml_implicit_resolvers.items()
+        if first is not None
+    }
+    assert not Loader.yaml_path_resolvers, "path resolvers need PyYAML's own resolve()"
+
+    def resolve(self, kind: type, value: Any, implicit: tuple[bool, bool]) -> str:
+        if kind is yaml.ScalarNode:
+            if implicit[0]:
+                for tag, pattern in self._implicit.get(value[:1], ()):
+                    if pattern.match(value):
+                        return tag
+            return _STR
+        return _SEQ if kind is yaml.SequenceNode else _MAP
+
+    def descend_resolver(self, current_node: Any, current_index: Any) -> None:
+        pass  # only path resolvers need to follow the path
+
+    def ascend_resolver(self) -> None:
+        pass
+
+
 def _compose(text: str, build: Callable[[Any, yaml.Node], Any]) -> Any:
-    loader = Loader(text)
+    loader = _Composer(text)
     try:
         node = loader.get_single_node()
         return None if node is None else build(loader, node)
@@ -73,16 +111,16 @@ def _compose(text: str, build: Callable[[Any, yaml.Node], Any]) -> Any:
         loader.dispose()
 
 
-_STR = "tag:yaml.org,2002:str"
-_MERGE = "tag:yaml.org,2002:merge"
+_Scalar, _Sequence = yaml.ScalarNode, yaml.SequenceNode  # nodes are built as exactly these classes
 
 
 class _Values:
     """Python values from composed nodes.
 
     Plain strings, the bulk of a record, are taken straight from the node; every other scalar goes
-    through the safe loader's own constructor for its tag, so values are exactly PyYAML's. Documents
-    with merge keys (``<<``) are left whole to PyYAML's constructor. An alias gets the object already
+    through the safe loader's own constructor for its tag, so values are exactly PyYAML's. Mappings
+    with merge keys (``<<``) and collections with other tags (``!!set``, ``!!omap``) are left whole to
+    PyYAML's constructor. An alias gets the object already
     built for its anchor (never walked twice: a nest of aliases cannot blow up).
     """
 
@@ -91,24 +129,33 @@ class _Values:
         self.built: dict[int, Any] = {}  # node id → value, for collections
 
     def build(self, node: yaml.Node) -> Any:
-        if isinstance(node, yaml.ScalarNode):
+        if type(node) is _Scalar:
             return node.value if node.tag == _STR else self.loader.construct_object(node)
         if id(node) in self.built:
             return self.built[id(node)]
-        if isinstance(node, yaml.SequenceNode):
-            value = self.built[id(node)] = []
-            value.extend(self.build(item) for item in node.value)
+        if node.tag not in (_SEQ, _MAP):  # `!!set`, `!!omap`…: PyYAML's constructor knows them
+            value = self.built[id(node)] = self.loader.construct_object(node, deep=True)
             return value
-        if isinstance(node, yaml.MappingNode) and not any(key.tag == _MERGE for key, _ in node.value):
-            mapping = self.built[id(node)] = {}
-            for key_node, value_node in node.value:
+        if type(node) is _Sequence:
+            value = self.built[id(node)] = []
+            value.extend(
+                item.value if type(item) is _Scalar and item.tag == _STR else self.build(item) for item in node.value
+            )
+            return value
+        mapping = self.built[id(node)] = {}
+        for key_node, value_node in node.value:
+            if type(key_node) is _Scalar and key_node.tag == _STR:
+                key = key_node.value
+            elif key_node.tag == _MERGE:  # `<<: *base`: PyYAML's constructor merges
+                value = self.built[id(node)] = self.loader.construct_object(node, deep=True)
+                return value
+            else:
                 key = self.key(key_node)
-                if key in mapping:
-                    raise self.duplicate(key, key_node, node)
-                mapping[key] = self.build(value_node)
-            return mapping
-        value = self.built[id(node)] = self.loader.construct_object(node, deep=True)
-        return value
+            if key in mapping:
+                raise self.duplicate(key, key_node, node)
+            is_text = type(value_node) is _Scalar and value_node.tag == _STR
+            mapping[key] = value_node.value if is_text else self.build(value_node)
+        return mapping
 
     def key(self, node: yaml.Node) -> Any:
         if not isinstance(node, yaml.ScalarNode):
@@ -130,7 +177,7 @@ class _LocatedValues(_Values):
 
     def build(self, node: yaml.Node, location: Location = ()) -> Any:  # type: ignore[override]
         self.lines.setdefault(location, node.start_mark.line + 1)
-        if isinstance(node, yaml.ScalarNode) or id(node) in self.built:
+        if isinstance(node, yaml.ScalarNode) or id(node) in self.built or node.tag not in (_SEQ, _MAP):
             return super().build(node)
         if isinstance(node, yaml.SequenceNode):
             value = self.built[id(node)] = []
