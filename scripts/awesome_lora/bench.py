@@ -46,6 +46,8 @@ STEPS: dict[str, tuple[str, str | None]] = {
     "site": ("full site build with `build_site` (load, validate, pages, data files, MkDocs)", "site-floor"),
     "site-one-changed": ("`awesome-lora build` (README and site) after one record changed", "site-floor"),
 }
+# The order of the steps within a round: an unchanged rebuild right after a full one (which it needs).
+ROUND_ORDER = [step for step in STEPS if step != "build-unchanged"] + ["build-unchanged"]
 SITE_INPUTS = ("mkdocs.yml", "site", "scripts/awesome_lora/mkdocs_hooks.py")
 FLOOR_DIR = "floor"  # inside a list's folder: the floor project (mkdocs.yml, site/ with plain pages)
 CHROMIUM = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))
@@ -197,27 +199,37 @@ def _touch_one_record(root: Path, number: int) -> None:
 def measure(
     sizes: list[int], runs: int, workdir: Path, steps: list[str], reader: dict[str, Any] | None = None
 ) -> list[Result]:
-    """Run the steps at each size; with ``reader`` (a dict to fill), the reader figures at the largest size."""
+    """Run the steps at each size; with ``reader`` (a dict to fill), the reader figures at the largest size.
+
+    The runs go in rounds, each step once per round, so that a burst of load on a shared machine falls on
+    a step and its floor alike rather than on all the runs of one of them.
+    """
     from awesome_lora.synthetic import write_synthetic_project
 
+    order = sorted(steps, key=ROUND_ORDER.index)
     results: list[Result] = []
     for size in sizes:
         root = add_site_inputs(write_synthetic_project(workdir / f"list-{size}", size, REPO))
-        medians: dict[str, dict[str, float]] = {}
-        for step in steps:
-            if step == "site-floor":
-                write_floor_project(root)  # not timed
-            samples = []
-            for run in range(runs):
-                if step == "build-unchanged" and run == 0:
+        if "site-floor" in steps:
+            write_floor_project(root)  # not timed
+        samples: dict[str, list[dict[str, float]]] = {step: [] for step in steps}
+        for run in range(runs):
+            previous = None
+            for step in order:
+                if step == "build-unchanged" and previous != "site-one-changed":
                     _run_step("site-one-changed", root)  # bring the build (README and site) up to date first
                 elif step in ("build-one-changed", "site-one-changed"):
                     _touch_one_record(root, run + (runs if step == "site-one-changed" else 0))
-                samples.append(_run_step(step, root))
-            medians[step] = {
-                "seconds": statistics.median(s["seconds"] for s in samples),
-                "peak_mb": max(s["peak_mb"] for s in samples),
+                samples[step].append(_run_step(step, root))
+                previous = step
+        medians = {
+            step: {
+                "seconds": statistics.median(s["seconds"] for s in samples[step]),
+                "peak_mb": max(s["peak_mb"] for s in samples[step]),
             }
+            for step in steps
+        }
+        for step in steps:
             floor = STEPS[step][1]
             ratio = medians[step]["seconds"] / medians[floor]["seconds"] if floor in medians else None
             # Four digits kept (the table shows three): a ratio recomputed from the JSON comes out the same.

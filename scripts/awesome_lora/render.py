@@ -6,6 +6,7 @@ the templates decide how it looks. Every value from a record passes through an e
 
 from __future__ import annotations
 
+import heapq
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -226,8 +227,9 @@ class ListRenderer:
         latest: list[str] = []
         if split:
             top["latest"] = anchors.add("Latest additions")
-            newest = sorted(self.catalog.papers, key=lambda p: (p.added, p.date, p.id), reverse=True)
-            latest = [f"{number}. {self.bodies[paper.id]}" for number, paper in enumerate(newest[:LATEST_COUNT], 1)]
+            papers = (record.paper for record in self.catalog.records)
+            newest = heapq.nlargest(LATEST_COUNT, papers, key=lambda p: (p.added, p.date, p.id))  # ids: no ties
+            latest = [f"{number}. {self.bodies[paper.id]}" for number, paper in enumerate(newest, 1)]
             for section in self.catalog.taxonomy.sections:
                 for node, depth in self._subtree(section, 1):
                     link = self._page_links[node.id]
