@@ -370,7 +370,7 @@ def growth(results: list[Result]) -> dict[str, float]:
     by = {(r.papers, r.step): r.seconds for r in results}
     sizes = sorted({r.papers for r in results})
     out = {}
-    for step in {r.step for r in results}:
+    for step in dict.fromkeys(r.step for r in results):  # in the table's order, the same every run
         for small in sizes:
             if (small * 10, step) in by and by[(small, step)] > 0:
                 out[f"{step} {small * 10}/{small}"] = round(by[(small * 10, step)] / by[(small, step)], 2)
