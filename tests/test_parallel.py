@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import pickle
@@ -10,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from awesome_lora import catalog as catalog_module
 from awesome_lora import parallel
 from awesome_lora.build import load_for_build
 from awesome_lora.catalog import load_catalog
@@ -108,3 +110,16 @@ def test_entries_prepared_before_the_enrichment_changed_are_not_used(tmp_path):
     assert EntryRenderer.for_list(root) != before
     readme = render_markdown_files(catalog)["README.md"]
     assert "★ 4.3k (archived)" in readme  # rendered again, with what enrich fetched
+
+
+def test_only_a_large_catalog_is_set_aside_from_the_garbage_collector(mixed_list, monkeypatch):
+    frozen = gc.get_freeze_count()
+    load_catalog(REPO)  # a short list: the collector keeps watching what it built
+    assert gc.get_freeze_count() == frozen
+    monkeypatch.setattr(catalog_module, "FREEZE_ABOVE", 1_000)  # as if 1,200 records were many
+    try:
+        load_catalog(mixed_list)
+        assert gc.get_freeze_count() > frozen
+    finally:
+        gc.unfreeze()
+    assert gc.isenabled()
