@@ -74,6 +74,7 @@ def test_values_are_exactly_pyyamls_on_every_shipped_record():
     [
         "a: 0x1F\nb: 1_000\nc: 1.5e3\nd: .inf\ne: ~\nf: yes\ng: 2024-02-01\nh: 2024-02\ni: '007'\nj: !!str 12\n",
         "base: &b {x: 1, y: [2, 3]}\nother:\n  <<: *b\n  y: [4]\n",
+        "base: &b {x: 1}\nother:\n  y: 1\n  y: 2\n  <<: *b\n",  # a mapping that merges is PyYAML's, whole
         "list: &l [a, b]\nagain: *l\n",
         "? plain\n: value\nempty:\nnested: {a: {b: [{c: d}]}}\n",
         "a: [True, FALSE, On, off, Yes, n, NULL, Null, null, '', ~]\n",

@@ -114,14 +114,21 @@ def _compose(text: str, build: Callable[[Any, yaml.Node], Any]) -> Any:
 _Scalar, _Sequence = yaml.ScalarNode, yaml.SequenceNode  # nodes are built as exactly these classes
 
 
+def _for_constructor(node: yaml.Node) -> bool:
+    """Collections left whole to PyYAML's constructor: other tags (``!!set``, ``!!omap``) and merge keys."""
+    if node.tag not in (_SEQ, _MAP):
+        return True
+    return type(node) is not _Sequence and any(key.tag == _MERGE for key, _ in node.value)
+
+
 class _Values:
     """Python values from composed nodes.
 
     Plain strings, the bulk of a record, are taken straight from the node; every other scalar goes
     through the safe loader's own constructor for its tag, so values are exactly PyYAML's. Mappings
     with merge keys (``<<``) and collections with other tags (``!!set``, ``!!omap``) are left whole to
-    PyYAML's constructor. An alias gets the object already
-    built for its anchor (never walked twice: a nest of aliases cannot blow up).
+    PyYAML's constructor. An alias gets the object already built for its anchor (never walked twice: a
+    nest of aliases cannot blow up).
     """
 
     def __init__(self, loader) -> None:
@@ -133,7 +140,7 @@ class _Values:
             return node.value if node.tag == _STR else self.loader.construct_object(node)
         if id(node) in self.built:
             return self.built[id(node)]
-        if node.tag not in (_SEQ, _MAP):  # `!!set`, `!!omap`…: PyYAML's constructor knows them
+        if _for_constructor(node):
             value = self.built[id(node)] = self.loader.construct_object(node, deep=True)
             return value
         if type(node) is _Sequence:
@@ -144,13 +151,7 @@ class _Values:
             return value
         mapping = self.built[id(node)] = {}
         for key_node, value_node in node.value:
-            if type(key_node) is _Scalar and key_node.tag == _STR:
-                key = key_node.value
-            elif key_node.tag == _MERGE:  # `<<: *base`: PyYAML's constructor merges
-                value = self.built[id(node)] = self.loader.construct_object(node, deep=True)
-                return value
-            else:
-                key = self.key(key_node)
+            key = key_node.value if type(key_node) is _Scalar and key_node.tag == _STR else self.key(key_node)
             if key in mapping:
                 raise self.duplicate(key, key_node, node)
             is_text = type(value_node) is _Scalar and value_node.tag == _STR
@@ -177,22 +178,20 @@ class _LocatedValues(_Values):
 
     def build(self, node: yaml.Node, location: Location = ()) -> Any:  # type: ignore[override]
         self.lines.setdefault(location, node.start_mark.line + 1)
-        if isinstance(node, yaml.ScalarNode) or id(node) in self.built or node.tag not in (_SEQ, _MAP):
+        if type(node) is _Scalar or id(node) in self.built or _for_constructor(node):
             return super().build(node)
-        if isinstance(node, yaml.SequenceNode):
+        if type(node) is _Sequence:
             value = self.built[id(node)] = []
             value.extend(self.build(item, (*location, index)) for index, item in enumerate(node.value))
             return value
-        if isinstance(node, yaml.MappingNode) and not any(key.tag == _MERGE for key, _ in node.value):
-            mapping = self.built[id(node)] = {}
-            for key_node, value_node in node.value:
-                key = self.key(key_node)
-                if key in mapping:
-                    raise self.duplicate(key, key_node, node)
-                self.lines[(*location, key)] = key_node.start_mark.line + 1
-                mapping[key] = self.build(value_node, (*location, key))
-            return mapping
-        return super().build(node)
+        mapping = self.built[id(node)] = {}
+        for key_node, value_node in node.value:
+            key = self.key(key_node)
+            if key in mapping:
+                raise self.duplicate(key, key_node, node)
+            self.lines[(*location, key)] = key_node.start_mark.line + 1
+            mapping[key] = self.build(value_node, (*location, key))
+        return mapping
 
 
 def _located(error: yaml.MarkedYAMLError) -> YamlError:
