@@ -10,6 +10,7 @@ This module imports nothing heavy: it runs before pydantic, Jinja or MkDocs are 
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 from collections.abc import Iterable
@@ -42,8 +43,6 @@ def _walk(path: Path) -> Iterable[os.DirEntry[str] | Path]:
 
 def fingerprint(root: Path, paths: Iterable[str]) -> str:
     """A digest of (name, size, modification time) of every file under ``paths``."""
-    import hashlib  # here, not above: it loads OpenSSL, which a build without the site never needs
-
     rows = []
     for name in paths:
         for item in _walk(root / name):
