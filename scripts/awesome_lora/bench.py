@@ -87,10 +87,13 @@ def _child(step: str, root: str) -> None:
 
         render_markdown_files(load_for_build(root_path))  # what `build` does
     elif step in ("floor-start", "command"):  # a process of its own, timed from its start to its exit
-        code = "import pydantic, jinja2, yaml"
-        args = ["--root", root, "build", "--no-site"] if step == "command" else []
         if step == "command":  # what the `awesome-lora` script runs
-            code = "import sys; from awesome_lora.cli import main; sys.exit(main())"
+            code, args = (
+                "import sys; from awesome_lora.cli import main; sys.exit(main())",
+                ["--root", root, "build", "--no-site"],
+            )
+        else:
+            code, args = "import pydantic, jinja2, yaml", []
         subprocess.run([sys.executable, "-c", code, *args], check=True, stdout=subprocess.DEVNULL)
         seconds = time.perf_counter() - start
         peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
